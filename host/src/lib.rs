@@ -1,0 +1,1 @@
+//! AWG Segment Factory host library.
