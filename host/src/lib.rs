@@ -1,1 +1,10 @@
-//! AWG Segment Factory host library.
+//! AWG Segment Factory: compiles multi-tone RF programs into what an arbitrary
+//! waveform generator plays in sequence-replay mode.
+//!
+//! Stages, each with its own type: [`program::Program`] (intent) →
+//! [`pipeline::resolve`] (integer samples, tone identities) → [`pipeline::quantize`]
+//! (card granularity, wrap-continuous loops) → phases → render plan → samples and a
+//! step table, computed and played by plugins.
+
+pub mod pipeline;
+pub mod program;

@@ -1,0 +1,102 @@
+//! Errors in a program, located by file, segment, op and field.
+
+use std::fmt;
+
+/// Where in a program something is wrong.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// File (or preset) the program came from.
+    pub source: Option<String>,
+    /// Definition name, for errors in a definition.
+    pub definition: Option<String>,
+    /// Segment index and name.
+    pub segment: Option<(usize, String)>,
+    /// Op index within the segment, then within a `parallel`, with the op's name.
+    pub op: Vec<(usize, &'static str)>,
+    /// Field path within the op, definition or segment (e.g. `idxs[2]`).
+    pub field: String,
+}
+
+impl Location {
+    /// A location naming only a field at the program's top level.
+    pub fn field(field: impl Into<String>) -> Location {
+        Location {
+            field: field.into(),
+            ..Location::default()
+        }
+    }
+
+    /// This location with a different field.
+    pub fn with_field(&self, field: impl Into<String>) -> Location {
+        Location {
+            field: field.into(),
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(s) = &self.source {
+            parts.push(s.clone());
+        }
+        if let Some(d) = &self.definition {
+            parts.push(format!("definition '{d}'"));
+        }
+        if let Some((i, name)) = &self.segment {
+            parts.push(format!("segment {i} '{name}'"));
+        }
+        for (depth, (i, name)) in self.op.iter().enumerate() {
+            if depth == 0 {
+                parts.push(format!("op {i} ({name})"));
+            } else {
+                parts.push(format!("sub-op {i} ({name})"));
+            }
+        }
+        if !self.field.is_empty() {
+            parts.push(format!("field `{}`", self.field));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// A program that cannot be compiled, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramError {
+    /// Where (boxed to keep `Result`s small).
+    pub location: Box<Location>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl ProgramError {
+    /// An error at `location`.
+    pub fn new(location: Location, message: impl Into<String>) -> ProgramError {
+        ProgramError {
+            location: Box::new(location),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, attributed to a source file.
+    pub fn in_source(mut self, source: &str) -> ProgramError {
+        if self.location.source.is_none() {
+            self.location.source = Some(source.to_string());
+        }
+        self
+    }
+}
+
+impl fmt::Display for ProgramError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = self.location.to_string();
+        if loc.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{loc}: {}", self.message)
+        }
+    }
+}
+
+impl std::error::Error for ProgramError {}

@@ -1,0 +1,14 @@
+//! Programs: the intent model, its builder, validation, file formats, digests and
+//! presets.
+
+pub mod builder;
+pub mod digest;
+pub mod error;
+pub mod json;
+pub mod model;
+pub mod numeric;
+pub mod validate;
+
+pub use builder::ProgramBuilder;
+pub use error::{Location, ProgramError};
+pub use model::*;
