@@ -1,7 +1,7 @@
 //! A fluent Rust builder for programs.
 //!
 //! ```
-//! use awgsf::program::{InterpKind, PhaseMode, ProgramBuilder};
+//! use awgsf::program::{ChannelOps, InterpKind, PhaseMode, ProgramBuilder};
 //!
 //! let program = ProgramBuilder::new()
 //!     .logical_channel("H")

@@ -9,6 +9,6 @@ pub mod model;
 pub mod numeric;
 pub mod validate;
 
-pub use builder::ProgramBuilder;
+pub use builder::{ChannelOps, ProgramBuilder};
 pub use error::{Location, ProgramError};
 pub use model::*;
