@@ -7,6 +7,7 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod numeric;
+pub mod random;
 pub mod validate;
 
 pub use builder::{ChannelOps, ProgramBuilder};
