@@ -300,6 +300,9 @@ pub struct UploadProgram<'a> {
     pub steps: RSlice<'a, Step>,
     /// Step played first after start.
     pub start_step: u32,
+    /// A JSON object describing the program (digest, segment names and
+    /// fingerprints, sample rate, quantisation), for backends that record it.
+    pub metadata_json: RStr<'a>,
 }
 
 /// What an upload did.
