@@ -7,4 +7,5 @@
 //! step table, computed and played by plugins.
 
 pub mod pipeline;
+pub mod plugins;
 pub mod program;

@@ -140,6 +140,34 @@ impl<T: HardwareBackend> Card for Guarded<T> {
     }
 }
 
+/// Name of the symbol abi_stable looks up in a plugin library (its
+/// `ROOT_MODULE_LOADER_NAME`); checked by a test so an abi_stable upgrade cannot
+/// silently break loading.
+pub const ROOT_MODULE_SYMBOL: &str = "_1as_0lib_1header_0root_bmodule_bloader";
+
+/// Exports the library header abi_stable looks for, like `#[export_root_module]`
+/// but with paths through this crate, so that plugins need no direct dependency on
+/// abi_stable.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __awgsf_export_root {
+    ($loader:ident, $modref:ty) => {
+        #[no_mangle]
+        #[allow(non_upper_case_globals)]
+        pub static _1as_0lib_1header_0root_bmodule_bloader: $crate::abi_stable::library::LibHeader = {
+            extern "C" fn __awgsf_erased_module() -> $crate::abi_stable::library::RootModuleResult {
+                $crate::abi_stable::library::__call_root_module_loader($loader)
+            }
+            unsafe {
+                $crate::abi_stable::library::LibHeader::from_constructor::<$modref>(
+                    __awgsf_erased_module,
+                    $crate::abi_stable::library::CheckTypeLayout::Yes,
+                )
+            }
+        };
+    };
+}
+
 /// Exports a synthesis plugin.
 ///
 /// ```ignore
@@ -152,7 +180,9 @@ impl<T: HardwareBackend> Card for Guarded<T> {
 #[macro_export]
 macro_rules! export_synthesis_plugin {
     (info: $info:expr, probe: $probe:expr, open: $open:expr $(,)?) => {
-        #[$crate::abi_stable::export_root_module]
+        $crate::__awgsf_export_root!(awgsf_synthesis_root_module, $crate::SynthesisModRef);
+
+        /// The plugin's root module.
         pub fn awgsf_synthesis_root_module() -> $crate::SynthesisModRef {
             use $crate::abi_stable::prefix_type::PrefixTypeTrait;
             $crate::SynthesisMod {
@@ -206,7 +236,9 @@ macro_rules! export_synthesis_plugin {
 #[macro_export]
 macro_rules! export_hardware_plugin {
     (info: $info:expr, probe: $probe:expr, open: $open:expr $(,)?) => {
-        #[$crate::abi_stable::export_root_module]
+        $crate::__awgsf_export_root!(awgsf_hardware_root_module, $crate::HardwareModRef);
+
+        /// The plugin's root module.
         pub fn awgsf_hardware_root_module() -> $crate::HardwareModRef {
             use $crate::abi_stable::prefix_type::PrefixTypeTrait;
             $crate::HardwareMod {

@@ -101,3 +101,13 @@ fn step_word_matches_spectrum_layout() {
     };
     assert_eq!(s.spectrum_word(), (0x800F_FFFFu64 << 32) | 0xFFFF);
 }
+
+#[test]
+fn exported_symbol_is_the_one_abi_stable_looks_up() {
+    assert_eq!(
+        awgsf_plugin_api::guard::ROOT_MODULE_SYMBOL,
+        awgsf_plugin_api::abi_stable::library::ROOT_MODULE_LOADER_NAME
+    );
+    // The static exists under that name in this test binary.
+    let _ = &_1as_0lib_1header_0root_bmodule_bloader;
+}

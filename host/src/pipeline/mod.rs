@@ -1,12 +1,15 @@
-//! Compilation stages: resolve (seconds to samples) and quantise (card granularity,
-//! wrap-continuous loops).
+//! Compilation stages: resolve (seconds to samples), quantise (card granularity,
+//! wrap-continuous loops), lowering to render plans (phases included) and the step
+//! table.
 
 pub mod ir;
 pub mod quantize;
 pub mod resolve;
+pub mod steps;
 
 pub use ir::*;
 pub use quantize::{
     quantize, QuantLimits, QuantizedProgram, QuantizedSegment, SegmentQuantization,
 };
 pub use resolve::resolve;
+pub use steps::step_table;

@@ -1,0 +1,270 @@
+//! Atomic export of segments, steps and manifest.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use awgsf_plugin_api::{
+    CardSettings, PluginError, PluginResult, SegmentData, StepEnd, UploadProgram, UploadReport,
+};
+use ndarray::{ArrayView2, ShapeBuilder};
+use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use serde_json::{json, Value};
+
+use crate::settings::Settings;
+
+/// A finished export.
+#[derive(Debug)]
+pub struct Export {
+    /// Directory written.
+    pub dir: PathBuf,
+    /// File of each segment slot.
+    pub files: Vec<PathBuf>,
+    /// Lengths and channel counts of each slot.
+    pub shapes: Vec<(u64, u32)>,
+    /// What the upload wrote.
+    pub report: UploadReport,
+}
+
+fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> PluginError {
+    PluginError::io(format!("{what} {}: {e}", path.display()))
+}
+
+fn file_name(index: u32, name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("segment_{index:03}_{clean}.npy")
+}
+
+fn check_segment(seg: &SegmentData<'_>) -> PluginResult<()> {
+    let expected = seg.n_samples as usize * seg.n_channels as usize;
+    if seg.samples.len() != expected || seg.n_channels == 0 {
+        return Err(PluginError::invalid_input(format!(
+            "segment {} '{}': {} samples for {} × {} expected",
+            seg.index,
+            seg.name,
+            seg.samples.len(),
+            seg.n_channels,
+            seg.n_samples
+        )));
+    }
+    Ok(())
+}
+
+/// Writes one segment as `(n_channels, n_samples)` Fortran-order int16 `.npy`.
+fn write_segment(path: &Path, seg: &SegmentData<'_>) -> PluginResult<()> {
+    check_segment(seg)?;
+    let view = ArrayView2::from_shape(
+        (seg.n_channels as usize, seg.n_samples as usize).f(),
+        seg.samples.as_slice(),
+    )
+    .map_err(|e| PluginError::invalid_input(format!("segment {}: {e}", seg.index)))?;
+    let file = fs::File::create(path).map_err(|e| io_err("cannot create", path, e))?;
+    let mut w = std::io::BufWriter::new(file);
+    view.write_npy(&mut w)
+        .map_err(|e| io_err("cannot write", path, e))?;
+    use std::io::Write;
+    w.flush().map_err(|e| io_err("cannot write", path, e))?;
+    Ok(())
+}
+
+fn write_json(path: &Path, v: &Value) -> PluginResult<()> {
+    let mut text = serde_json::to_string_pretty(v).map_err(|e| io_err("cannot encode", path, e))?;
+    text.push('\n');
+    fs::write(path, text).map_err(|e| io_err("cannot write", path, e))
+}
+
+fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "export".into());
+    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Writes the whole export atomically.
+pub fn write_all(
+    settings: &Settings,
+    card: &CardSettings,
+    program: &UploadProgram<'_>,
+) -> PluginResult<Export> {
+    let dir = settings.dir.clone();
+    if dir.exists() && !settings.overwrite {
+        return Err(PluginError::io(format!(
+            "{} already exists; remove it or set overwrite = true to replace it",
+            dir.display()
+        )));
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| io_err("cannot create", parent, e))?;
+    }
+    let tmp = sibling(&dir, "partial");
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir_all(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
+    let result = write_into(&tmp, card, program);
+    let (files, shapes, report) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    if dir.exists() {
+        let old = sibling(&dir, "old");
+        let _ = fs::remove_dir_all(&old);
+        fs::rename(&dir, &old).map_err(|e| io_err("cannot move aside", &dir, e))?;
+        fs::rename(&tmp, &dir).map_err(|e| io_err("cannot move into place", &dir, e))?;
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        fs::rename(&tmp, &dir).map_err(|e| io_err("cannot move into place", &dir, e))?;
+    }
+    Ok(Export {
+        files: files.iter().map(|f| dir.join(f)).collect(),
+        dir,
+        shapes,
+        report,
+    })
+}
+
+type Written = (Vec<String>, Vec<(u64, u32)>, UploadReport);
+
+fn write_into(
+    tmp: &Path,
+    card: &CardSettings,
+    program: &UploadProgram<'_>,
+) -> PluginResult<Written> {
+    let mut files = Vec::new();
+    let mut shapes = Vec::new();
+    let mut bytes = 0u64;
+    for (i, seg) in program.segments.iter().enumerate() {
+        if seg.index as usize != i {
+            return Err(PluginError::invalid_input(format!(
+                "segment slot {i} carries index {}; slots must be 0..n in order",
+                seg.index
+            )));
+        }
+        let name = file_name(seg.index, seg.name.as_str());
+        write_segment(&tmp.join(&name), seg)?;
+        bytes += seg.samples.len() as u64 * 2;
+        files.push(name);
+        shapes.push((seg.n_samples, seg.n_channels));
+    }
+    let n_seg = program.segments.len() as u32;
+    let steps: Vec<Value> = program
+        .steps
+        .iter()
+        .map(|s| {
+            json!({
+                "index": s.index,
+                "segment": s.segment,
+                "next": s.next,
+                "loops": s.loops,
+                "end": match s.end {
+                    StepEnd::Always => "always",
+                    StepEnd::OnTrigger => "on_trigger",
+                    StepEnd::EndOfSequence => "end_of_sequence",
+                },
+                "word": format!("0x{:016x}", s.spectrum_word()),
+            })
+        })
+        .collect();
+    for s in program.steps.iter() {
+        if s.segment >= n_seg || s.next as usize >= program.steps.len() {
+            return Err(PluginError::invalid_input(format!(
+                "step {}: segment {} / next {} out of range ({} segments, {} steps)",
+                s.index,
+                s.segment,
+                s.next,
+                n_seg,
+                program.steps.len()
+            )));
+        }
+    }
+    write_json(
+        &tmp.join("steps.json"),
+        &json!({ "start_step": program.start_step, "steps": steps }),
+    )?;
+    let metadata: Value = if program.metadata_json.as_str().trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(program.metadata_json.as_str())
+            .map_err(|e| PluginError::invalid_input(format!("program metadata is not JSON: {e}")))?
+    };
+    let manifest = json!({
+        "format": "awgsf-export",
+        "version": 1,
+        "program": metadata,
+        "card": {
+            "sample_rate_hz": card.sample_rate_hz,
+            "channels": card.channels.iter().map(|c| json!({"index": c.index, "amplitude_mv": c.amplitude_mv})).collect::<Vec<_>>(),
+        },
+        "segments": files.iter().zip(program.segments.iter()).map(|(f, s)| json!({
+            "index": s.index, "name": s.name.as_str(), "file": f, "n_samples": s.n_samples, "n_channels": s.n_channels,
+        })).collect::<Vec<_>>(),
+        "steps_file": "steps.json",
+    });
+    write_json(&tmp.join("manifest.json"), &manifest)?;
+    Ok((
+        files,
+        shapes,
+        UploadReport {
+            bytes,
+            segments: n_seg,
+            slots: n_seg.next_power_of_two(),
+            steps: program.steps.len() as u32,
+        },
+    ))
+}
+
+impl Export {
+    /// Rewrites one segment file atomically (same length and channel count).
+    pub fn rewrite_segment(&mut self, seg: &SegmentData<'_>) -> PluginResult<()> {
+        let i = seg.index as usize;
+        let Some(&(n, ch)) = self.shapes.get(i) else {
+            return Err(PluginError::invalid_input(format!(
+                "segment {} does not exist",
+                seg.index
+            )));
+        };
+        if (n, ch) != (seg.n_samples, seg.n_channels) {
+            return Err(PluginError::invalid_input(format!(
+                "segment {} '{}': {} samples × {} channels, but the export holds {n} × {ch}; a different length needs a full upload",
+                seg.index, seg.name, seg.n_samples, seg.n_channels
+            )));
+        }
+        let path = &self.files[i];
+        let tmp = path.with_extension("npy.partial");
+        write_segment(&tmp, seg)?;
+        fs::rename(&tmp, path).map_err(|e| io_err("cannot move into place", path, e))
+    }
+
+    /// Reads one segment back (interleaved codes).
+    pub fn read_segment(&self, index: u32, out: &mut [i16]) -> PluginResult<()> {
+        let path = self
+            .files
+            .get(index as usize)
+            .ok_or_else(|| PluginError::invalid_input(format!("segment {index} does not exist")))?;
+        let file = fs::File::open(path).map_err(|e| io_err("cannot open", path, e))?;
+        let a =
+            ndarray::Array2::<i16>::read_npy(file).map_err(|e| io_err("cannot read", path, e))?;
+        let t = a.t();
+        if out.len() != a.len() {
+            return Err(PluginError::invalid_input(format!(
+                "read_back of segment {index}: buffer holds {} values, segment has {}",
+                out.len(),
+                a.len()
+            )));
+        }
+        for (o, v) in out.iter_mut().zip(t.iter()) {
+            *o = *v;
+        }
+        Ok(())
+    }
+}
