@@ -1,1 +1,2 @@
 //! AWG Segment Factory host library.
+pub mod config;
