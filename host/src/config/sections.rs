@@ -8,8 +8,8 @@ use toml::de::DeTable;
 use super::checker::{Checker, Fields, Value};
 use super::schema::{
     CardConfig, CompileConfig, HardwareConfig, OutputConfig, PhasesConfig, PluginRef,
-    SynthesisConfig, CLOCK_SOURCES, CONFIG_VERSION, COUPLINGS, STOP_LEVELS, TRIGGER_EDGES,
-    TRIGGER_SOURCES,
+    SynthesisConfig, CLOCK_SOURCES, CONFIG_VERSION, COUPLINGS, DEFAULT_AMPLITUDE_MV, STOP_LEVELS,
+    TRIGGER_EDGES, TRIGGER_SOURCES,
 };
 use super::settings::table_to_json;
 use awgsf_plugin_api::ClockSource;
@@ -198,14 +198,14 @@ pub(crate) fn card(c: &mut Checker<'_>, top: &Fields<'_, '_>) -> (CardConfig, bo
             out.sample_rate_hz = x;
         }
     }
-    let channels = f
+    let listed = f
         .get("channels")
-        .map(|v| channels(c, &f.path("channels"), v));
-    let channels_ok = !matches!(channels, Some(None));
-    if let Some(Some(list)) = channels {
+        .map(|v| enabled_channels(c, &f.path("channels"), v));
+    let channels_ok = !matches!(listed, Some(None));
+    if let Some(Some(list)) = listed {
         out.channels = list;
     }
-    out.amplitude_mv = vec![super::schema::DEFAULT_AMPLITUDE_MV; out.channels.len()];
+    out.amplitude_mv = vec![DEFAULT_AMPLITUDE_MV; out.channels.len()];
     if let Some(v) = f.get("amplitude_mv") {
         let n = channels_ok.then_some(out.channels.len());
         if let Some(list) = amplitudes(c, &f.path("amplitude_mv"), v, n) {
@@ -233,7 +233,7 @@ pub(crate) fn card(c: &mut Checker<'_>, top: &Fields<'_, '_>) -> (CardConfig, bo
 }
 
 /// `card.channels`: non-empty, unique hardware channel indices.
-fn channels(c: &mut Checker<'_>, key: &str, v: &Value<'_>) -> Option<Vec<u32>> {
+fn enabled_channels(c: &mut Checker<'_>, key: &str, v: &Value<'_>) -> Option<Vec<u32>> {
     let items = c.array(key, v, "an array of hardware channel indices")?;
     if items.is_empty() {
         c.expected(key, v, "at least one enabled channel");
