@@ -57,8 +57,13 @@ impl Default for SynthesisConfig {
 impl SynthesisConfig {
     /// The settings as JSON object text, as the plugin's `probe`/`open` take them.
     pub fn settings_json(&self) -> String {
-        serde_json::Value::Object(self.settings.clone()).to_string()
+        object_text(&self.settings)
     }
+}
+
+/// A settings table as JSON object text.
+fn object_text(settings: &serde_json::Map<String, serde_json::Value>) -> String {
+    serde_json::Value::Object(settings.clone()).to_string()
 }
 
 /// `[hardware]`: where the samples go.
@@ -82,7 +87,7 @@ impl Default for HardwareConfig {
 impl HardwareConfig {
     /// The settings as JSON object text, as the plugin's `probe`/`open` take them.
     pub fn settings_json(&self) -> String {
-        serde_json::Value::Object(self.settings.clone()).to_string()
+        object_text(&self.settings)
     }
 }
 
