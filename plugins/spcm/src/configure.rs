@@ -7,8 +7,8 @@
 //! reference sets it just before start).
 
 use awgsf_plugin_api::{
-    CardInfo, CardSettings, ClockSource, Coupling, PluginError, PluginResult, StopLevel,
-    TriggerEdge, TriggerSource,
+    CardFeatures, CardInfo, CardSettings, ClockSource, Coupling, PluginError, PluginResult,
+    StopLevel, TriggerEdge, TriggerSource,
 };
 
 use crate::regs::*;
@@ -73,6 +73,12 @@ fn edge_code(edge: TriggerEdge) -> i64 {
 /// Checks `s` against `info` (no card access) and returns the channel mask.
 pub fn check(info: &CardInfo, s: &CardSettings) -> PluginResult<i64> {
     let model = info.model.as_str();
+    if !info.features.contains(CardFeatures::SEQUENCE_REPLAY) {
+        return Err(PluginError::unsupported(format!(
+            "the {model} SN {} has no sequence-replay option (SPC_PCIFEATURES lacks SPCM_FEAT_SEQUENCE)",
+            info.serial
+        )));
+    }
     let n = s.channels.len() as u32;
     if !info.channel_counts.contains(&n) {
         return Err(bad(format!(
