@@ -348,7 +348,7 @@ pub fn register_name(reg: i32) -> String {
 pub fn channel_of(reg: i32, base: i32) -> Option<u32> {
     let d = reg - base;
     (d >= 0 && d % CHANNEL_STRIDE == 0 && d / CHANNEL_STRIDE < 8)
-        .then(|| (d / CHANNEL_STRIDE) as u32)
+        .then_some((d / CHANNEL_STRIDE) as u32)
 }
 
 /// `SPC_AMPn`.

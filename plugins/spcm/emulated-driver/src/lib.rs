@@ -26,6 +26,8 @@ mod playback;
 pub mod regs;
 mod rules;
 mod state;
+#[cfg(test)]
+mod tests;
 
 pub use card::{EmuCard, Fail};
 pub use config::CardConfig;
