@@ -54,7 +54,7 @@ impl Emu {
         let path = emulator_path();
         assert!(
             path.is_file(),
-            "emulated driver {} is missing: run `cargo build --workspace` (or `cargo build -p awgsf-spcm-emulator`) before `cargo test`",
+            "emulated driver {} is missing: run `cargo build --workspace` (or `cargo build -p awgsf-spcm-emulator`) with the same profile before `cargo test`",
             path.display()
         );
         // SAFETY: the emulated driver has no initialisers with preconditions.
