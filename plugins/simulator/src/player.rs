@@ -239,7 +239,7 @@ impl Run {
         }
         self.pending.push_back(Pending {
             arrival: self.pos,
-            seen: self.pos + self.delay,
+            seen: self.pos.saturating_add(self.delay),
             origin,
         });
     }
@@ -411,7 +411,7 @@ impl Run {
                 Scheduled::At(t) => {
                     arrival = t.max(arrival);
                     key = if self.external {
-                        arrival + self.delay
+                        arrival.saturating_add(self.delay)
                     } else {
                         arrival
                     };
@@ -457,7 +457,7 @@ impl Run {
             Scheduled::At(t) => {
                 let arrival = t.max(self.sched_prev_arrival);
                 if self.external {
-                    let seen = arrival + self.delay;
+                    let seen = arrival.saturating_add(self.delay);
                     Some(Candidate {
                         key: seen,
                         arrival,
