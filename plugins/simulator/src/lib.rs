@@ -6,6 +6,15 @@
 //!
 //! # Settings (`[hardware.settings]`, a JSON object)
 //!
+//! ```toml
+//! [hardware]
+//! backend = "simulator"
+//! [hardware.settings]
+//! play_s = 0.02                 # record 20 ms after each start
+//! triggers = ["force", 0.001]   # first wait step: at once; then an edge at 1 ms
+//! output_dir = "out/sim"        # played.npy + trace.json
+//! ```
+//!
 //! Unknown keys and wrong types are errors that name the key and the expected type.
 //! Whole-number keys also accept floats without a fraction (`1e8`).
 //!
