@@ -72,6 +72,7 @@ fn a_run_through_the_card_object() {
             segments: RSlice::from_slice(&segs),
             steps: RSlice::from_slice(&steps),
             start_step: 0,
+            metadata_json: "".into(),
         })
         .unwrap();
     assert_eq!(report.slots, 2);

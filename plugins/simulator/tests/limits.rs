@@ -243,6 +243,7 @@ fn segment_data_length_differs_from_samples_times_channels() {
         segments: RSlice::from_slice(&[seg]),
         steps: RSlice::from_slice(&one_step()),
         start_step: 0,
+        metadata_json: "".into(),
     });
     assert_err(r, INPUT, &["segment 0 'short'", "needs 384 codes, got 383"]);
 }
@@ -378,6 +379,7 @@ fn steps_and_segments_listed_out_of_order() {
         segments: RSlice::from_slice(&[seg]),
         steps: RSlice::from_slice(&one_step()),
         start_step: 0,
+        metadata_json: "".into(),
     });
     assert_err(r, INPUT, &["segments[0] has index 5"]);
 }

@@ -192,6 +192,7 @@ mod tests {
             segments: segs[..].into(),
             steps: steps[..].into(),
             start_step: 0,
+            metadata_json: "".into(),
         };
         let l = check_program(&m4i_info(), 2, &p).unwrap();
         assert_eq!(l.slots, 4);
@@ -210,6 +211,7 @@ mod tests {
             segments: segs[..].into(),
             steps: steps[..].into(),
             start_step: 0,
+            metadata_json: "".into(),
         };
         info.max_segments = 2;
         let e = check_program(&info, 2, &p).unwrap_err();

@@ -88,6 +88,7 @@ pub fn upload(
         segments: RSlice::from_slice(&segs),
         steps: RSlice::from_slice(steps),
         start_step,
+        metadata_json: "".into(),
     })
 }
 

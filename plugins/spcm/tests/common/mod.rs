@@ -261,6 +261,7 @@ impl Program {
             segments: segments.into(),
             steps: self.steps.as_slice().into(),
             start_step: 0,
+            metadata_json: "".into(),
         }
     }
 }
