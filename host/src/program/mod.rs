@@ -7,8 +7,10 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod numeric;
+pub mod suggest;
+pub mod units;
 pub mod validate;
 
 pub use builder::{ChannelOps, ProgramBuilder};
-pub use error::{Location, ProgramError};
+pub use error::{Location, ProgramError, TextPosition};
 pub use model::*;

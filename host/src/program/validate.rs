@@ -421,13 +421,15 @@ fn check_op(program: &Program, op: &Op, loc: &Location, in_parallel: bool) -> Ch
                 sloc.op.push((i, sub.name()));
                 match sub {
                     Op::Move { .. } | Op::RampAmpTo { .. } | Op::RemapFromDef { .. } => {}
-                    other => return err(
-                        sloc.with_field("op"),
-                        format!(
+                    other => {
+                        return err(
+                            sloc.with_field("op"),
+                            format!(
                             "only move, ramp_amp_to and remap_from_def can run in parallel, not {}",
                             other.name()
                         ),
-                    ),
+                        )
+                    }
                 }
                 check_op(program, sub, &sloc, true)?;
                 let ch = sub.channel().unwrap_or_default();
