@@ -1,5 +1,5 @@
-//! Programs: the intent model, its builder, validation, file formats, digests and
-//! presets.
+//! Programs: the intent model, its builder, validation, file formats (TOML for
+//! people, the reference JSON layout), digests.
 
 pub mod builder;
 pub mod digest;
@@ -7,10 +7,14 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod numeric;
+pub mod source_map;
 pub mod suggest;
+pub mod toml_format;
 pub mod units;
 pub mod validate;
 
 pub use builder::{ChannelOps, ProgramBuilder};
 pub use error::{Location, ProgramError, TextPosition};
 pub use model::*;
+pub use source_map::SourceMap;
+pub use toml_format::{from_toml_str, to_toml_string};
