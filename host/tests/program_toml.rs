@@ -574,3 +574,65 @@ fn save_program_writes_the_format_of_the_extension() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+// ------------------------------------------------------------ documentation
+
+/// The examples of `docs/programs.md` read as documented.
+#[test]
+fn the_documented_examples_read() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/programs.md"))
+            .unwrap();
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    // The first example is a whole program.
+    let first = awgsf::program::LoadedProgram::from_text(blocks[0], "first.toml", None).unwrap();
+    first.validate().unwrap_or_else(|e| panic!("{e}"));
+    // Each op example reads inside a segment.
+    let mut ops = 0;
+    for block in &blocks[1..] {
+        for line in block
+            .lines()
+            .filter(|l| l.starts_with("{ op = ") && l.ends_with('}'))
+        {
+            let text = format!("logical_channels = [\"H\", \"V\"]\n[[segments]]\nname = \"s\"\nops = [\n{line}\n]\n");
+            from_toml_str(&text, "op.toml").unwrap_or_else(|e| panic!("{line}: {e}"));
+            ops += 1;
+        }
+    }
+    assert!(ops >= 8, "{ops} op examples");
+    // The multi-line parallel example.
+    let parallel = blocks
+        .iter()
+        .find(|b| b.starts_with("{ op = \"parallel\""))
+        .unwrap();
+    let text = format!(
+        "logical_channels = [\"H\", \"V\"]\n[[segments]]\nname = \"s\"\nops = [\n{parallel}]\n"
+    );
+    let p = from_toml_str(&text, "parallel.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.segments[0].ops[0].time_s(), Some(2e-3));
+}
+
+#[test]
+fn ops_as_tables_and_multi_line_inline_tables_read_the_same() {
+    let inline = from_toml_str(
+        "logical_channels = [\"H\"]\n[[segments]]\nname = \"chirp\"\nops = [{ op = \"move\", channel = \"H\", df = \"100 kHz\", time = \"100 us\" }]\n",
+        "",
+    )
+    .unwrap();
+    let tables = from_toml_str(
+        "logical_channels = [\"H\"]\n[[segments]]\nname = \"chirp\"\n\n[[segments.ops]]\nop = \"move\"\nchannel = \"H\"\ndf = \"100 kHz\"\ntime = \"100 us\"\n",
+        "",
+    )
+    .unwrap();
+    let multi_line = from_toml_str(
+        "logical_channels = [\"H\"]\n[[segments]]\nname = \"chirp\"\nops = [{\n  op = \"move\",\n  channel = \"H\",\n  df = \"100 kHz\",\n  time = \"100 us\",\n}]\n",
+        "",
+    )
+    .unwrap();
+    assert_eq!(tables, inline);
+    assert_eq!(multi_line, inline);
+}

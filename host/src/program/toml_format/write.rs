@@ -14,6 +14,10 @@ pub fn to_toml_string(program: &Program) -> String {
     let mut out = String::new();
     let channels: Vec<String> = program.logical_channels.iter().map(|c| string(c)).collect();
     let _ = writeln!(out, "logical_channels = [{}]", channels.join(", "));
+    if program.segments.is_empty() {
+        // Top-level keys must come before the first table header.
+        let _ = writeln!(out, "segments = []");
+    }
     for (key, def) in &program.definitions {
         write_definition(&mut out, key, def);
     }
@@ -23,9 +27,25 @@ pub fn to_toml_string(program: &Program) -> String {
     out
 }
 
-/// A TOML string literal.
+/// A TOML basic string (`"..."`), valid as a value and as a key.
 fn string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A TOML key: bare when it can be, quoted otherwise.
