@@ -154,8 +154,9 @@ fn read_segment(si: usize, sv: &Field<'_, '_>) -> Res<(Segment, NodePositions)> 
     ))
 }
 
-/// The keys each op takes, in the order the writer uses.
-pub(super) fn op_keys(op: &str) -> &'static [&'static str] {
+/// The keys each op takes. `tau` is read on every timed op so that any model
+/// converts without loss; validation rejects it where the kind is not `exp`.
+fn op_keys(op: &str) -> &'static [&'static str] {
     match op {
         "hold" => &["op", "time"],
         "use_def" => &["op", "channel", "def"],
