@@ -2,11 +2,29 @@
 
 use std::fmt;
 
+/// A line and column in a program file, both counted from 1 (the column in
+/// characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextPosition {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for TextPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
 /// Where in a program something is wrong.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
     /// File (or preset) the program came from.
     pub source: Option<String>,
+    /// Line and column in that file, where known.
+    pub position: Option<TextPosition>,
     /// Definition name, for errors in a definition.
     pub definition: Option<String>,
     /// Segment index and name.
@@ -35,12 +53,18 @@ impl Location {
     }
 }
 
+/// Written as `file.toml:42:5: segment 3 'ramp', op 2 (ramp_amp_to), field `amps``:
+/// the file and position first (as compilers print them), then the place in the
+/// program.
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let head = match (&self.source, &self.position) {
+            (Some(s), Some(p)) => format!("{s}:{p}"),
+            (Some(s), None) => s.clone(),
+            (None, Some(p)) => format!("line {}, column {}", p.line, p.column),
+            (None, None) => String::new(),
+        };
         let mut parts: Vec<String> = Vec::new();
-        if let Some(s) = &self.source {
-            parts.push(s.clone());
-        }
         if let Some(d) = &self.definition {
             parts.push(format!("definition '{d}'"));
         }
@@ -57,7 +81,12 @@ impl fmt::Display for Location {
         if !self.field.is_empty() {
             parts.push(format!("field `{}`", self.field));
         }
-        f.write_str(&parts.join(", "))
+        let body = parts.join(", ");
+        match (head.is_empty(), body.is_empty()) {
+            (false, false) => write!(f, "{head}: {body}"),
+            (false, true) => f.write_str(&head),
+            (true, _) => f.write_str(&body),
+        }
     }
 }
 
