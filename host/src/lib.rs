@@ -6,7 +6,11 @@
 //! (card granularity, wrap-continuous loops) → phases → render plan → samples and a
 //! step table, computed and played by plugins.
 
+pub mod cli;
 pub mod config;
+pub mod error;
 pub mod pipeline;
 pub mod plugins;
 pub mod program;
+pub mod render;
+pub mod report;

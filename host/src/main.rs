@@ -1,1 +1,5 @@
-fn main() {}
+//! The `awgsf` binary.
+
+fn main() {
+    std::process::exit(awgsf::cli::main());
+}

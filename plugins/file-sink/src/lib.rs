@@ -1,7 +1,7 @@
 //! `file-sink`: a hardware plugin that writes what a card would receive to disk, for
 //! other tools and for offline export.
 //!
-//! On upload it writes, into the settings' `dir`:
+//! On upload it writes, into the settings' `output_dir`:
 //! * `segment_NNN_<name>.npy` per segment slot: int16, shape `(n_channels, n_samples)`
 //!   in Fortran order, so the bytes are the card's interleaved order and numpy loads
 //!   it as the reference library's `data_i16`;

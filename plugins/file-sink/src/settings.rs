@@ -9,7 +9,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// Directory to write (created; replaced only with `overwrite`).
+    /// Directory to write, key `output_dir` (created; replaced only with `overwrite`).
+    #[serde(rename = "output_dir")]
     pub dir: PathBuf,
     /// Replace an existing directory.
     #[serde(default)]

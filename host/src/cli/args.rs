@@ -1,0 +1,116 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes: 0 ok · 2 usage · 3 program · 4 config · 5 plugin · 6 card · 7 synthesis · \
+8 file i/o · 9 calibration · 10 verification (unrequested discontinuities) · 1 internal";
+
+/// AWG Segment Factory: compiles multi-tone RF programs for AWG sequence replay.
+#[derive(Debug, Parser)]
+#[command(name = "awgsf", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what each stage makes of a program (no plugins needed).
+    Inspect(InspectArgs),
+    /// List the built-in preset programs.
+    Presets(PresetsArgs),
+    /// Convert a program between TOML and the reference JSON layout.
+    Convert(ConvertArgs),
+}
+
+/// A program given as a file or a preset.
+#[derive(Debug, Clone, Args)]
+pub struct ProgramArg {
+    /// Program file (.toml or .json) or preset name.
+    #[arg(
+        value_name = "PROGRAM",
+        required_unless_present = "preset",
+        conflicts_with = "preset"
+    )]
+    pub program: Option<String>,
+    /// A built-in preset (see `awgsf presets`).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+}
+
+impl ProgramArg {
+    /// The program spec for `load_program`.
+    pub fn spec(&self) -> String {
+        match (&self.preset, &self.program) {
+            (Some(p), _) => format!("preset:{p}"),
+            (None, Some(p)) => p.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Stage shown by `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// The program as written.
+    Intent,
+    /// Integer samples per part.
+    Resolved,
+    /// Card-ready lengths and snapped frequencies.
+    Quantized,
+}
+
+/// `awgsf inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The program.
+    #[command(flatten)]
+    pub program: ProgramArg,
+    /// Sample rate, Hz.
+    #[arg(long, default_value_t = 625e6, value_name = "HZ")]
+    pub sample_rate: f64,
+    /// Stage to show.
+    #[arg(long, value_enum, default_value_t = Stage::Quantized)]
+    pub stage: Stage,
+    /// Enabled card channels (the minimum segment depends on it); default: the
+    /// program's logical channel count rounded up to 1, 2 or 4.
+    #[arg(long, value_name = "N")]
+    pub channels: Option<u32>,
+    /// Loop quantum, seconds.
+    #[arg(long, default_value_t = 40e-6, value_name = "S")]
+    pub quantum: f64,
+    /// Segment step of the card, samples.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub step: u64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `awgsf presets`.
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print this preset's TOML text instead of the list.
+    #[arg(long, value_name = "NAME")]
+    pub show: Option<String>,
+}
+
+/// `awgsf convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input program (.toml, .json or preset name).
+    pub input: String,
+    /// Output file; its extension (.toml or .json) chooses the format.
+    pub output: PathBuf,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub overwrite: bool,
+}

@@ -1,0 +1,121 @@
+//! Commands that need no plugins: `inspect`, `presets`, `convert`.
+
+use crate::error::{exit, Error};
+use crate::pipeline::{quantize, resolve, QuantLimits};
+use crate::program::{load_program, presets, save_program, LoadedProgram};
+use crate::report::inspect::InspectReport;
+
+use super::args::{ConvertArgs, InspectArgs, PresetsArgs, Stage};
+
+fn json_out<T: serde::Serialize>(v: &T) -> Result<i32, Error> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()))?;
+    println!("{text}");
+    Ok(exit::OK)
+}
+
+/// Loads a program spec, with located errors.
+pub fn load(spec: &str) -> Result<LoadedProgram, Error> {
+    Ok(load_program(spec)?)
+}
+
+/// `awgsf inspect`.
+pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
+    let loaded = load(&a.program.spec())?;
+    let p = &loaded.program;
+    let report = match a.stage {
+        Stage::Intent => InspectReport::intent(&loaded.source, p, a.sample_rate),
+        Stage::Resolved => {
+            let r = resolve(p, a.sample_rate).map_err(|e| loaded.locate(e))?;
+            InspectReport::resolved(&loaded.source, p, &r)
+        }
+        Stage::Quantized => {
+            let r = resolve(p, a.sample_rate).map_err(|e| loaded.locate(e))?;
+            let channels = a.channels.unwrap_or(match p.logical_channels.len() {
+                0 | 1 => 1,
+                2 => 2,
+                _ => 4,
+            });
+            if ![1, 2, 4].contains(&channels) {
+                return Err(Error::Usage(format!(
+                    "--channels: expected 1, 2 or 4, got {channels}"
+                )));
+            }
+            let mut limits = QuantLimits::m4i66xx(channels);
+            limits.quantum_s = a.quantum;
+            limits.step_samples = a.step;
+            let q = quantize(&r, &limits).map_err(|e| loaded.locate(e))?;
+            InspectReport::quantized(&loaded.source, p, &q)
+        }
+    };
+    if a.json {
+        return json_out(&report);
+    }
+    println!("{}", report.render());
+    Ok(exit::OK)
+}
+
+/// `awgsf presets`.
+pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
+    if let Some(name) = &a.show {
+        let loaded = presets::get(name)?;
+        let text = presets::text(name).unwrap_or_default();
+        let _ = loaded;
+        print!("{text}");
+        return Ok(exit::OK);
+    }
+    let mut rows = Vec::new();
+    for name in presets::names() {
+        let loaded = presets::get(name)?;
+        let p = &loaded.program;
+        rows.push(serde_json::json!({
+            "name": name,
+            "segments": p.segments.len(),
+            "logical_channels": p.logical_channels,
+            "digest": crate::program::digest::program_digest(p),
+        }));
+    }
+    if a.json {
+        return json_out(&rows);
+    }
+    let mut t = crate::report::table::new_table(
+        &["preset", "segments", "channels", "digest"],
+        &[false, true, false, false],
+    );
+    for r in &rows {
+        t.add_row(vec![
+            r["name"].as_str().unwrap_or_default().to_string(),
+            r["segments"].to_string(),
+            r["logical_channels"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+            r["digest"].as_str().unwrap_or_default()[..16].to_string(),
+        ]);
+    }
+    println!("{t}\nuse one anywhere a program is accepted: `awgsf run --preset NAME`, `awgsf inspect NAME`");
+    Ok(exit::OK)
+}
+
+/// `awgsf convert`.
+pub fn convert(a: &ConvertArgs) -> Result<i32, Error> {
+    let loaded = load(&a.input)?;
+    if a.output.exists() && !a.overwrite {
+        return Err(Error::Io(format!(
+            "{} already exists; pass --overwrite to replace it",
+            a.output.display()
+        )));
+    }
+    let format = save_program(&loaded.program, &a.output)?;
+    eprintln!(
+        "wrote {} ({}), digest {}",
+        a.output.display(),
+        format.name(),
+        crate::program::digest::program_digest(&loaded.program)
+    );
+    Ok(exit::OK)
+}

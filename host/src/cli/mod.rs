@@ -1,0 +1,41 @@
+//! The `awgsf` command line: argument parsing, dispatch, and exit codes.
+
+mod args;
+mod basic;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+use crate::error::{exit, Error};
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32, Error> {
+    match cli.command {
+        Command::Inspect(a) => basic::inspect(&a),
+        Command::Presets(a) => basic::presets(&a),
+        Command::Convert(a) => basic::convert(&a),
+    }
+}

@@ -1,0 +1,286 @@
+//! `awgsf inspect`: what each stage made of a program, as a table or JSON.
+
+use serde::Serialize;
+
+use crate::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
+use crate::program::Program;
+
+use super::table::{new_table, rate, seconds};
+
+/// One part of a segment: length and, per logical channel, interpolation and tones.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartRow {
+    /// Samples.
+    pub n_samples: u64,
+    /// Per logical channel: (interpolation, tone count).
+    pub channels: Vec<(String, usize)>,
+    /// Added by the quantiser (padding), not by an op.
+    pub padding: bool,
+}
+
+/// One segment row.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentRow {
+    /// Index.
+    pub index: usize,
+    /// Name.
+    pub name: String,
+    /// `loop_n` or `wait_trig`.
+    pub mode: String,
+    /// Repetitions.
+    pub loop_count: u64,
+    /// Phase mode.
+    pub phase_mode: String,
+    /// Samples from the resolver.
+    pub original_samples: u64,
+    /// Card-ready samples (quantised stage only).
+    pub quantized_samples: Option<u64>,
+    /// Loopable (wait_trig or loop > 1).
+    pub loopable: bool,
+    /// Frequencies snapped so every tone closes its phase per loop.
+    pub wrap_protected: Option<bool>,
+    /// Largest frequency change made by snapping or its propagation, Hz.
+    pub max_shift_hz: Option<f64>,
+    /// Parts.
+    pub parts: Vec<PartRow>,
+    /// Ops (intent stage).
+    pub ops: Vec<String>,
+}
+
+/// Report of `inspect`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectReport {
+    /// Where the program came from.
+    pub source: String,
+    /// `intent`, `resolved` or `quantized`.
+    pub stage: String,
+    /// Sample rate, Hz.
+    pub sample_rate_hz: f64,
+    /// Logical channels.
+    pub logical_channels: Vec<String>,
+    /// Quantum, step and minimum (quantised stage).
+    pub quantum_samples: Option<u64>,
+    /// Segment step (quantised stage).
+    pub step_samples: Option<u64>,
+    /// Minimum segment (quantised stage).
+    pub min_samples: Option<u64>,
+    /// Program digest.
+    pub digest: String,
+    /// Segments.
+    pub segments: Vec<SegmentRow>,
+}
+
+fn parts_of(seg: &ResolvedSegment) -> Vec<PartRow> {
+    seg.parts
+        .iter()
+        .map(|p| PartRow {
+            n_samples: p.n_samples,
+            channels: p
+                .channels
+                .iter()
+                .map(|c| (c.interp.kind.as_str().to_string(), c.start.len()))
+                .collect(),
+            padding: p.op_index.is_none(),
+        })
+        .collect()
+}
+
+fn row(index: usize, seg: &ResolvedSegment) -> SegmentRow {
+    SegmentRow {
+        index,
+        name: seg.name.clone(),
+        mode: seg.mode.as_str().into(),
+        loop_count: seg.loop_count,
+        phase_mode: seg.phase_mode.as_str().into(),
+        original_samples: seg.n_samples(),
+        quantized_samples: None,
+        loopable: seg.is_loopable(),
+        wrap_protected: None,
+        max_shift_hz: None,
+        parts: parts_of(seg),
+        ops: Vec::new(),
+    }
+}
+
+impl InspectReport {
+    fn base(source: &str, stage: &str, program: &Program, fs: f64) -> InspectReport {
+        InspectReport {
+            source: source.into(),
+            stage: stage.into(),
+            sample_rate_hz: fs,
+            logical_channels: program.logical_channels.clone(),
+            quantum_samples: None,
+            step_samples: None,
+            min_samples: None,
+            digest: crate::program::digest::program_digest(program),
+            segments: Vec::new(),
+        }
+    }
+
+    /// The intent stage: segments and their ops.
+    pub fn intent(source: &str, program: &Program, fs: f64) -> InspectReport {
+        let mut r = Self::base(source, "intent", program, fs);
+        r.segments = program
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SegmentRow {
+                index: i,
+                name: s.name.clone(),
+                mode: s.mode.as_str().into(),
+                loop_count: s.loop_count,
+                phase_mode: s.phase_mode.as_str().into(),
+                original_samples: 0,
+                quantized_samples: None,
+                loopable: s.is_loopable(),
+                wrap_protected: None,
+                max_shift_hz: None,
+                parts: Vec::new(),
+                ops: s
+                    .ops
+                    .iter()
+                    .map(|o| match (o.channel(), o.time_s()) {
+                        (Some(c), Some(t)) => format!("{} {c} {}", o.name(), seconds(t)),
+                        (Some(c), None) => format!("{} {c}", o.name()),
+                        (None, Some(t)) => format!("{} {}", o.name(), seconds(t)),
+                        (None, None) => o.name().to_string(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        r
+    }
+
+    /// The resolved stage.
+    pub fn resolved(source: &str, program: &Program, r: &ResolvedProgram) -> InspectReport {
+        let mut rep = Self::base(source, "resolved", program, r.sample_rate_hz);
+        rep.segments = r
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| row(i, s))
+            .collect();
+        rep
+    }
+
+    /// The quantised stage.
+    pub fn quantized(source: &str, program: &Program, q: &QuantizedProgram) -> InspectReport {
+        let mut rep = Self::base(source, "quantized", program, q.sample_rate_hz);
+        rep.quantum_samples = Some(q.quantum_samples);
+        rep.step_samples = Some(q.limits.step_samples);
+        rep.min_samples = Some(q.min_samples);
+        rep.segments = q
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(i, qs)| {
+                let mut r = row(i, &qs.segment);
+                r.original_samples = qs.info.original_samples;
+                r.quantized_samples = Some(qs.info.quantized_samples);
+                r.wrap_protected = Some(qs.info.wrap_protected);
+                r.max_shift_hz = Some(qs.info.max_shift_hz);
+                r
+            })
+            .collect();
+        rep
+    }
+
+    /// The table `inspect` prints.
+    pub fn render(&self) -> String {
+        let fs = self.sample_rate_hz;
+        let samples = |n: u64| format!("{n} ({})", seconds(n as f64 / fs));
+        let mut head = format!(
+            "{} — stage {} at {}, channels {}",
+            self.source,
+            self.stage,
+            rate(fs),
+            self.logical_channels.join(", ")
+        );
+        if let (Some(q), Some(step), Some(min)) =
+            (self.quantum_samples, self.step_samples, self.min_samples)
+        {
+            head.push_str(&format!(
+                "\nquantum {} · step {step} · minimum segment {min} samples",
+                samples(q)
+            ));
+        }
+        head.push_str(&format!("\ndigest {}", self.digest));
+        let mut t = if self.stage == "intent" {
+            new_table(
+                &["#", "segment", "mode", "phase", "ops"],
+                &[true, false, false, false, false],
+            )
+        } else {
+            new_table(
+                &[
+                    "#", "segment", "mode", "phase", "samples", "loopable", "wrap", "parts",
+                ],
+                &[true, false, false, false, true, false, false, false],
+            )
+        };
+        for s in &self.segments {
+            let mode = if s.mode == "loop_n" {
+                if s.loop_count == 1 {
+                    "once".to_string()
+                } else {
+                    format!("loop ×{}", s.loop_count)
+                }
+            } else {
+                s.mode.clone()
+            };
+            if self.stage == "intent" {
+                t.add_row(vec![
+                    s.index.to_string(),
+                    s.name.clone(),
+                    mode,
+                    s.phase_mode.clone(),
+                    s.ops.join("\n"),
+                ]);
+                continue;
+            }
+            let sam = match s.quantized_samples {
+                Some(qn) => format!("{} →\n{}", samples(s.original_samples), samples(qn)),
+                None => samples(s.original_samples),
+            };
+            let wrap = match (s.wrap_protected, s.max_shift_hz) {
+                (Some(true), Some(sh)) => {
+                    format!("protected\n(max shift {} Hz)", super::table::sig(sh, 3))
+                }
+                (Some(false), Some(sh)) if sh > 0.0 => {
+                    format!("shifted {} Hz", super::table::sig(sh, 3))
+                }
+                _ => "-".into(),
+            };
+            let parts = s
+                .parts
+                .iter()
+                .map(|p| {
+                    let ch: Vec<String> = self
+                        .logical_channels
+                        .iter()
+                        .zip(&p.channels)
+                        .map(|(name, (kind, n))| format!("{name}:{kind}({n})"))
+                        .collect();
+                    format!(
+                        "{}{} {}",
+                        p.n_samples,
+                        if p.padding { " pad" } else { "" },
+                        ch.join(" ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            t.add_row(vec![
+                s.index.to_string(),
+                s.name.clone(),
+                mode,
+                s.phase_mode.clone(),
+                sam,
+                if s.loopable { "yes" } else { "no" }.into(),
+                wrap,
+                parts,
+            ]);
+        }
+        format!("{head}\n{t}")
+    }
+}

@@ -1,0 +1,4 @@
+//! Human-readable tables and JSON reports printed by the CLI.
+
+pub mod inspect;
+pub mod table;
