@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod machine;
 pub mod pipeline;
 pub mod plugins;
 pub mod program;
