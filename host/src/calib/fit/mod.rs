@@ -4,8 +4,8 @@
 //! the range stored beside its coefficients).
 //!
 //! Method: a seed from per-frequency 1-D fits of `v0` and linear least squares for
-//! `g` ([`seed`]), then Levenberg–Marquardt over all coefficients jointly
-//! ([`solve`]). One file per hardware channel; channels are fitted independently.
+//! `g` (module `seed`), then Levenberg–Marquardt over all coefficients jointly
+//! (module `solve`). One file per hardware channel; channels are fitted independently.
 
 mod seed;
 mod solve;

@@ -50,7 +50,7 @@ fn explained(a: &[f64], p: &[f64], v0: f64) -> f64 {
 /// The `v0` best explaining one curve: a log-spaced scan from a tenth of the largest
 /// amplitude to thirty times it, then golden-section refinement around the best.
 fn best_v0(a: &[f64], p: &[f64]) -> Option<f64> {
-    const SCAN: usize = 64;
+    const SCAN: usize = 40;
     let a_max = a.iter().copied().fold(0.0, f64::max);
     if a_max <= 0.0 || !p.iter().any(|&x| x > 0.0) {
         return None;
@@ -71,7 +71,7 @@ fn best_v0(a: &[f64], p: &[f64]) -> Option<f64> {
     let phi = 0.5 * (5f64.sqrt() - 1.0);
     let (mut m1, mut m2) = (r - phi * (r - l), l + phi * (r - l));
     let (mut e1, mut e2) = (explained(a, p, m1), explained(a, p, m2));
-    for _ in 0..40 {
+    for _ in 0..28 {
         if e1 >= e2 {
             (r, m2, e2) = (m2, m1, e1);
             m1 = r - phi * (r - l);
