@@ -1,1 +1,3 @@
 //! AWG Segment Factory host library.
+
+pub mod phases;
