@@ -4,8 +4,7 @@ use std::f64::consts::TAU;
 use std::time::Duration;
 
 use awgsf::phases::crest::{
-    crest_factor, envelope_grid, optimise, schroeder_phases, CrestError, Effort, Grid, Optimised,
-    ToneSet,
+    crest_factor, optimise, schroeder_phases, CrestError, Effort, Grid, Optimised, ToneSet,
 };
 use proptest::prelude::*;
 
@@ -293,7 +292,7 @@ fn grids_are_sized_from_the_tone_spacing() {
     let fine = Grid::measurement(&freqs);
     assert_eq!(fine.sample_rate_hz(), 5e9);
     assert!((fine.duration_s() - 2.0 * 99.0 / 20e6).abs() < 1e-9);
-    let env = envelope_grid(&freqs);
+    let env = Grid::envelope(&freqs);
     // One period of the envelope, 16 samples per cycle of the spread, a power of two.
     assert!((env.duration_s() - 99.0 / 20e6).abs() < 1e-15);
     assert_eq!(env.len(), 2048);

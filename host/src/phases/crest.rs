@@ -4,7 +4,7 @@
 //! The optimiser chooses start phases that minimise `max|y| / rms(y)` of
 //! `y(t) = sum_k a_k sin(2 pi f_k t + phi_k)`:
 //!
-//! 1. It works on the complex envelope of the tones (see [`envelope`]): the real peak
+//! 1. It works on the complex envelope of the tones (`crest/envelope.rs`): the real peak
 //!    never exceeds the envelope peak and reaches it wherever the carrier lines up, so
 //!    minimising the envelope peak holds for any alignment, and the envelope needs only
 //!    a few samples per cycle of the tone spread instead of per cycle of the carrier.
@@ -61,11 +61,13 @@ const STAGE_MIN_DECREASE: f64 = 1e-7;
 /// Seed of the pseudo-random starting phases.
 const SEED: u64 = 0x6372_6573_7466_6163;
 
-/// How hard to try.
+/// How hard to try. The work is fixed by `passes` (each pass is a bounded number of
+/// L-BFGS iterations), so the result depends on the input alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Effort {
     /// Optimisation passes, each from its own deterministic starting point (at least 1
-    /// is used). More passes explore more local minima.
+    /// is used). More passes explore more local minima; each costs a few hundred
+    /// envelope evaluations. Default 4.
     pub passes: u32,
     /// Optional wall-clock cap. It only cuts work short: the result is still never worse
     /// than the start, but once it bites the phases depend on machine speed, which
@@ -82,16 +84,18 @@ impl Default for Effort {
     }
 }
 
-/// The tones of one channel at a segment start.
+/// The tones of one channel at a segment start. All slices have one entry per tone.
 #[derive(Clone, Copy, Debug)]
 pub struct ToneSet<'a> {
-    /// Frequencies, Hz.
+    /// Frequencies, Hz. The envelope model assumes distinct positive frequencies (RF
+    /// tones); other sets are accepted and still never made worse than their start.
     pub freqs_hz: &'a [f64],
     /// RF amplitudes, mV, after calibration.
     pub amps: &'a [f64],
-    /// Starting phases, radians: the manual or continued phases.
+    /// Starting phases, radians: the manual phases for `optimise`; for `continue` the
+    /// continued phases of the matched tones (and anything for the others).
     pub init_phases: &'a [f64],
-    /// Tones whose phase must not change (continued tones).
+    /// Tones whose phase must not change (the matched tones of `continue`).
     pub fixed: &'a [bool],
 }
 
@@ -106,7 +110,8 @@ pub struct Optimised {
     /// Crest factor of the starting point on the measurement grid: the initial phases,
     /// or (with no fixed tone) the better of those and Schroeder's.
     pub start_crest: f64,
-    /// Objective evaluations spent.
+    /// Envelope objective evaluations spent (0 when there was nothing to optimise: no
+    /// free tone with non-zero amplitude, or fewer than two sounding tones).
     pub evaluations: u64,
     /// True when [`Effort::time_budget`] cut the work short.
     pub budget_hit: bool,
@@ -115,18 +120,21 @@ pub struct Optimised {
 /// Bad input to the optimiser.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum CrestError {
+    /// A slice of the tone set is not one entry per frequency.
     #[error("tone set field `{field}` has {got} entries, expected {expected} (one per frequency)")]
     Length {
         field: &'static str,
         expected: usize,
         got: usize,
     },
+    /// A frequency, amplitude or initial phase is NaN or infinite.
     #[error("tone {index}: `{field}` is {value}, expected a finite number")]
     NonFinite {
         index: usize,
         field: &'static str,
         value: f64,
     },
+    /// A grid with no samples or a sample rate that is not finite and positive.
     #[error("evaluation grid: {0}")]
     Grid(String),
 }
@@ -143,17 +151,20 @@ pub fn crest_factor(freqs_hz: &[f64], amps: &[f64], phases: &[f64], grid: &Grid)
     RealSignal::new(&pick(freqs_hz), grid).crest(&pick(amps), &pick(phases))
 }
 
-/// The grid the optimiser samples the complex envelope on (see the module
-/// documentation): one period of the envelope at a few samples per cycle of the tone
-/// spread. When all tones lie on a common frequency grid the period is the exact
-/// repetition period of the envelope; otherwise it is the assumed one of
-/// [`Grid::measurement`] (half its duration). Non-finite frequencies are ignored.
-pub fn envelope_grid(freqs_hz: &[f64]) -> Grid {
-    let finite: Vec<f64> = freqs_hz.iter().copied().filter(|f| f.is_finite()).collect();
-    let layout = Layout::plan(&finite);
-    let samples = layout.samples(FINE_OVERSAMPLING);
-    Grid::new(samples as f64 / layout.period_s(), samples)
-        .expect("a planned layout has a positive period and samples")
+impl Grid {
+    /// The grid on which the optimiser samples the complex envelope in its final stages
+    /// (the early ones use a quarter of the samples over the same span). With all
+    /// finite frequencies on a common grid `f_0 + n step` it covers one period `1 / step`
+    /// of the envelope; otherwise the span of [`Grid::measurement`]. Sixteen samples per
+    /// cycle of the tone spread (highest minus lowest frequency), a power of two on a
+    /// common grid, at most a bounded number of tone-samples otherwise.
+    pub fn envelope(freqs_hz: &[f64]) -> Self {
+        let finite: Vec<f64> = freqs_hz.iter().copied().filter(|f| f.is_finite()).collect();
+        let layout = Layout::plan(&finite);
+        let samples = layout.samples(FINE_OVERSAMPLING);
+        Grid::new(samples as f64 / layout.period_s(), samples)
+            .expect("a planned layout has a positive, finite period and samples")
+    }
 }
 
 /// Chooses start phases minimising the crest factor; see the module documentation.

@@ -1,16 +1,12 @@
 //! Envelope sampling by direct summation, for any frequencies: tables of
 //! `exp(i 2 pi (f_k - f_c) t_j)` and a multiply-add per tone and sample.
 
-use std::f64::consts::TAU;
-
 use super::envelope::EnvelopeTone;
-use super::grid::cis;
+use super::grid::fill_phasors;
 
 /// Lanes of the explicit-order dot products (a fixed summation order, so results do not
 /// depend on the target's vector width).
 const LANES: usize = 4;
-/// Tables are recomputed exactly every this many samples (rotated in between).
-const ANCHOR: usize = 16;
 
 /// The envelope of the free tones (tables) plus the fixed ones, `m` samples at
 /// `t_j = j dt` around the centre frequency `centre_hz`.
@@ -37,14 +33,14 @@ impl Direct {
                 &mut basis_re[k * m..(k + 1) * m],
                 &mut basis_im[k * m..(k + 1) * m],
             );
-            fill_tone((tone.freq_hz - centre_hz) * dt, 0.0, 1.0, re, im);
+            fill_phasors((tone.freq_hz - centre_hz) * dt, 0.0, 1.0, re, im);
         }
         let mut fixed_re = vec![0.0; m];
         let mut fixed_im = vec![0.0; m];
         let (mut re, mut im) = (vec![0.0; m], vec![0.0; m]);
         for tone in fixed {
             let cycles = (tone.freq_hz - centre_hz) * dt;
-            fill_tone(cycles, tone.phase, tone.amp, &mut re, &mut im);
+            fill_phasors(cycles, tone.phase, tone.amp, &mut re, &mut im);
             for j in 0..m {
                 fixed_re[j] += re[j];
                 fixed_im[j] += im[j];
@@ -101,24 +97,5 @@ impl Direct {
                 (acc_im[0] + acc_im[1]) + (acc_im[2] + acc_im[3]),
             );
         }
-    }
-}
-
-/// `amp exp(i (2 pi cycles j + phase))` for `j` in `0..re.len()`.
-fn fill_tone(cycles: f64, phase: f64, amp: f64, re: &mut [f64], im: &mut [f64]) {
-    let turn = |c: f64| TAU * (c - c.floor());
-    let step = cis(turn(cycles));
-    let mut cur = (0.0, 0.0);
-    for j in 0..re.len() {
-        if j % ANCHOR == 0 {
-            let (c, s) = cis(turn(cycles * j as f64) + phase);
-            cur = (amp * c, amp * s);
-        }
-        re[j] = cur.0;
-        im[j] = cur.1;
-        cur = (
-            cur.0 * step.0 - cur.1 * step.1,
-            cur.0 * step.1 + cur.1 * step.0,
-        );
     }
 }

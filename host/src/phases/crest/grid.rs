@@ -20,7 +20,7 @@ pub const MAX_PERIOD_S: f64 = 10e-6;
 const BLOCK: usize = 256;
 /// Block coefficients are recomputed exactly every this many blocks (rotated in between).
 const BLOCK_ANCHOR: usize = 16;
-/// In-block tables are recomputed exactly every this many samples (rotated in between).
+/// Phasor tables are recomputed exactly every this many samples (rotated in between).
 const TABLE_ANCHOR: usize = 16;
 
 /// A uniform time grid `t_j = j / sample_rate_hz`, `0 <= j < len`.
@@ -114,6 +114,21 @@ fn turn_phase(cycles: f64) -> f64 {
     TAU * (cycles - cycles.floor())
 }
 
+/// Phasors `amp exp(i (2 pi cycles j + phase))` for `j` in `0..re.len()`: exact every
+/// [`TABLE_ANCHOR`] entries, rotated by one step in between (so rounding cannot grow).
+pub(crate) fn fill_phasors(cycles: f64, phase: f64, amp: f64, re: &mut [f64], im: &mut [f64]) {
+    let step = cis(turn_phase(cycles));
+    let mut cur = (0.0, 0.0);
+    for (j, (re, im)) in re.iter_mut().zip(im.iter_mut()).enumerate() {
+        if j % TABLE_ANCHOR == 0 {
+            let (c, s) = cis(turn_phase(cycles * j as f64) + phase);
+            cur = (amp * c, amp * s);
+        }
+        (*re, *im) = cur;
+        cur = mul(cur, step);
+    }
+}
+
 /// The real multitone of fixed frequencies on a fixed grid, ready to evaluate the crest
 /// factor for many amplitude and phase vectors.
 pub(crate) struct RealSignal {
@@ -137,18 +152,13 @@ impl RealSignal {
         let mut table_im = vec![0.0; n * BLOCK];
         let mut block_step = Vec::with_capacity(n);
         for (k, &c) in cycles_per_sample.iter().enumerate() {
-            let step = cis(turn_phase(c));
-            let re = &mut table_re[k * BLOCK..(k + 1) * BLOCK];
-            let im = &mut table_im[k * BLOCK..(k + 1) * BLOCK];
-            let mut cur = (1.0, 0.0);
-            for s in 0..BLOCK {
-                if s % TABLE_ANCHOR == 0 {
-                    cur = cis(turn_phase(c * s as f64));
-                }
-                re[s] = cur.0;
-                im[s] = cur.1;
-                cur = mul(cur, step);
-            }
+            fill_phasors(
+                c,
+                0.0,
+                1.0,
+                &mut table_re[k * BLOCK..(k + 1) * BLOCK],
+                &mut table_im[k * BLOCK..(k + 1) * BLOCK],
+            );
             block_step.push(cis(turn_phase(c * BLOCK as f64)));
         }
         Self {
