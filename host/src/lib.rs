@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod machine;
+pub mod phases;
 pub mod pipeline;
 pub mod plugins;
 pub mod program;

@@ -1,0 +1,3 @@
+//! Start phases of a segment's tones (SEMANTICS.md section 6).
+
+pub mod crest;
