@@ -8,6 +8,7 @@
 
 pub mod calib;
 pub mod cli;
+pub mod compiler;
 pub mod config;
 pub mod error;
 pub mod machine;
@@ -17,3 +18,6 @@ pub mod plugins;
 pub mod program;
 pub mod render;
 pub mod report;
+pub mod setup;
+pub mod shared;
+pub mod upload;

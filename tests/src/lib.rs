@@ -1,1 +1,8 @@
 //! End-to-end test helpers.
+//!
+//! * [`reference`]: the plain per-sample renderer every synthesis backend is checked
+//!   against;
+//! * [`exact_phase`]: exact rational phase for long parts.
+
+pub mod exact_phase;
+pub mod reference;

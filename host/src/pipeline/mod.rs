@@ -3,13 +3,13 @@
 //! table.
 
 pub mod ir;
+pub mod lower;
 pub mod quantize;
 pub mod resolve;
 pub mod steps;
 
 pub use ir::*;
-pub use quantize::{
-    quantize, QuantLimits, QuantizedProgram, QuantizedSegment, SegmentQuantization,
-};
+pub use lower::{lower, ColumnBinding, LowerOptions, LoweredSegment, OutputLayout};
+pub use quantize::{quantize, QuantLimits, QuantizedProgram, QuantizedSegment, SegmentQuantization};
 pub use resolve::resolve;
 pub use steps::step_table;

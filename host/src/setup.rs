@@ -1,0 +1,116 @@
+//! The output layout of a compilation: which logical channel drives each enabled
+//! hardware channel and with which calibration, from the config's `[setup]` or a
+//! physical-setup file.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::calib::{PhysicalSetup, Sin2Calib};
+use crate::config::{Config, SetupCalibration};
+use crate::error::{Error, Result};
+use crate::pipeline::{ColumnBinding, OutputLayout};
+
+fn calib_err(e: impl std::fmt::Display) -> Error {
+    Error::Calibration(e.to_string())
+}
+
+/// The calibration for hardware channel `hw` in a file that holds either one
+/// fitted calibration object or a physical-setup file.
+fn calibration_from_file(path: &Path, hw: u32) -> Result<Option<Sin2Calib>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let file = path.display().to_string();
+    let v: Value = serde_json::from_str(&text).map_err(|e| Error::Calibration(format!("{file}: not valid JSON: {e}")))?;
+    if v.get("channel_calibrations").is_some() {
+        let setup = PhysicalSetup::from_json_value(&v, &file).map_err(calib_err)?;
+        let present: Vec<&Sin2Calib> = setup.calibrations().iter().flatten().collect();
+        // A setup holding exactly one calibration is that channel's calibration file.
+        return Ok(match present.as_slice() {
+            [only] => Some((*only).clone()),
+            _ => setup.calibration(hw).cloned(),
+        });
+    }
+    Sin2Calib::from_json(&v, &file, "").map(Some).map_err(calib_err)
+}
+
+/// Builds the layout for `program_channels` from a config.
+pub fn layout_from_config(config: &Config, program_channels: &[String]) -> Result<OutputLayout> {
+    let map: &IndexMap<String, u32> = &config.setup.map;
+    let mut calibs: std::collections::BTreeMap<u32, Sin2Calib> = Default::default();
+    match &config.setup.calibration {
+        SetupCalibration::None => {}
+        SetupCalibration::SetupFile(path) => {
+            let setup = PhysicalSetup::from_file(path).map_err(calib_err)?;
+            for (hw, c) in setup.calibrations().iter().enumerate() {
+                if let Some(c) = c {
+                    calibs.insert(hw as u32, c.clone());
+                }
+            }
+        }
+        SetupCalibration::PerChannel(files) => {
+            for (&hw, path) in files {
+                if let Some(c) = calibration_from_file(path, hw)? {
+                    calibs.insert(hw, c);
+                }
+            }
+        }
+    }
+    let columns: Vec<(u32, Option<String>)> = config
+        .card
+        .channels_ascending()
+        .into_iter()
+        .map(|(hw, _)| (hw, map.iter().find(|(_, &h)| h == hw).map(|(n, _)| n.clone())))
+        .collect();
+    build(program_channels, &columns, &calibs).map_err(|m| {
+        Error::Config(crate::config::ConfigError::Invalid {
+            problems: vec![config.problem("setup.map", m)],
+        })
+    })
+}
+
+/// Builds the layout from a physical-setup file (channels `0..N` enabled).
+pub fn layout_from_setup(setup: &PhysicalSetup, program_channels: &[String]) -> Result<OutputLayout> {
+    let columns: Vec<(u32, Option<String>)> = (0..setup.n_channels() as u32)
+        .map(|hw| (hw, setup.logical_channel(hw).map(str::to_string)))
+        .collect();
+    let calibs = setup
+        .calibrations()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.clone().map(|c| (i as u32, c)))
+        .collect();
+    build(program_channels, &columns, &calibs).map_err(Error::Calibration)
+}
+
+fn build(
+    program_channels: &[String],
+    columns: &[(u32, Option<String>)],
+    calibs: &std::collections::BTreeMap<u32, Sin2Calib>,
+) -> std::result::Result<OutputLayout, String> {
+    let mut out = Vec::with_capacity(columns.len());
+    for (hw, name) in columns {
+        let logical = match name {
+            Some(n) => program_channels.iter().position(|c| c == n),
+            None => None,
+        };
+        out.push(ColumnBinding {
+            hardware_channel: *hw,
+            logical,
+            calibration: calibs.get(hw).map(Sin2Calib::to_plan),
+        });
+    }
+    for (i, name) in program_channels.iter().enumerate() {
+        if !out.iter().any(|c| c.logical == Some(i)) {
+            let mapped: Vec<String> = columns
+                .iter()
+                .filter_map(|(hw, n)| n.as_ref().map(|n| format!("{n}→{hw}")))
+                .collect();
+            return Err(format!(
+                "the program's logical channel '{name}' is not mapped to an enabled hardware channel (map: {})",
+                if mapped.is_empty() { "empty".to_string() } else { mapped.join(", ") }
+            ));
+        }
+    }
+    Ok(OutputLayout { columns: out })
+}

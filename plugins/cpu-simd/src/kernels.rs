@@ -1,0 +1,233 @@
+//! Inner loops over one cell of a part: fixed-width chunks of [`LANES`] samples,
+//! written as plain loops over lane arrays so that they auto-vectorise (the caller
+//! compiles them once per instruction set).
+//!
+//! A *cell* is a run of [`CELL`] samples starting at a multiple of [`CELL`] from the
+//! start of its part. Every cell re-anchors every tone at its first sample with the
+//! exact closed-form phase, and a sample's value depends only on its cell and its
+//! offset in the cell: how a job's range is split never changes a byte. The kernels
+//! always compute whole chunks from the chunk holding the first requested sample;
+//! lanes outside the request are computed and discarded.
+
+use std::f64::consts::FRAC_2_PI;
+
+use awgsf_dsp::LocalPhase;
+
+use crate::fastmath::{asin_sqrt, exp, sin_turns};
+use crate::prepare::{AmpModel, Calib, FreqModel};
+
+/// Samples per chunk: the width of every lane array.
+pub const LANES: usize = 16;
+
+/// Anchor spacing within a part, samples.
+pub const CELL: u64 = 4096;
+
+/// Adds the imaginary part of a rotating phasor to `acc`, chunk by chunk.
+///
+/// Lane `l` of chunk `q` (counted from the cell start) holds `z0 w^(q LANES + l)`:
+/// `re`/`im` start at chunk 0 and advance by one `step` per chunk. The first `skip`
+/// chunks are stepped through without accumulating, so the values of the chunks
+/// that are kept are the same whichever chunk a request starts at.
+#[inline(always)]
+pub fn rotate_into(
+    acc: &mut [f64],
+    mut re: [f64; LANES],
+    mut im: [f64; LANES],
+    step_re: f64,
+    step_im: f64,
+    skip: usize,
+) {
+    #[inline(always)]
+    fn advance(re: &mut [f64; LANES], im: &mut [f64; LANES], wr: f64, wi: f64) {
+        for l in 0..LANES {
+            let r = re[l].mul_add(wr, -(im[l] * wi));
+            let i = re[l].mul_add(wi, im[l] * wr);
+            re[l] = r;
+            im[l] = i;
+        }
+    }
+    for _ in 0..skip {
+        advance(&mut re, &mut im, step_re, step_im);
+    }
+    for chunk in acc.chunks_exact_mut(LANES) {
+        for l in 0..LANES {
+            chunk[l] += im[l];
+        }
+        advance(&mut re, &mut im, step_re, step_im);
+    }
+}
+
+/// Everything a ramp tone needs inside one cell.
+pub struct RampCell<'a> {
+    /// Exact turns (phase / 2 pi, start phase included) at the cell's first sample.
+    pub turns0: f64,
+    /// Cycles advanced after the cell's first sample.
+    pub phase: LocalPhase,
+    /// The cell's first sample, counted from the part start.
+    pub anchor: u64,
+    /// `1 / n_samples` of the part.
+    pub inv_n: f64,
+    pub amp: AmpModel,
+    pub freq: Option<FreqModel>,
+    pub calib: Option<&'a Calib>,
+}
+
+/// Calibration figures of the samples a ramp kernel was asked for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CalibFigures {
+    pub clamped: u64,
+    pub max_ratio: f64,
+}
+
+#[inline(always)]
+fn horner_lanes(coeffs: &[f64], x: &[f64; LANES]) -> [f64; LANES] {
+    let mut y = [0.0f64; LANES];
+    for &c in coeffs {
+        for l in 0..LANES {
+            y[l] = y[l].mul_add(x[l], c);
+        }
+    }
+    y
+}
+
+#[inline(always)]
+fn min_jerk_lanes(u: &[f64; LANES]) -> [f64; LANES] {
+    let mut s = [0.0; LANES];
+    for l in 0..LANES {
+        let v = u[l];
+        s[l] = v * v * v * 6.0f64.mul_add(v, -15.0).mul_add(v, 10.0);
+    }
+    s
+}
+
+#[inline(always)]
+fn amp_lanes(model: AmpModel, k: &[f64; LANES], u: &[f64; LANES]) -> [f64; LANES] {
+    let mut a = [0.0; LANES];
+    match model {
+        AmpModel::Const(v) => a = [v; LANES],
+        AmpModel::Linear { s, d } => {
+            for l in 0..LANES {
+                a[l] = d.mul_add(u[l], s);
+            }
+        }
+        AmpModel::MinJerk { s, d } => {
+            let w = min_jerk_lanes(u);
+            for l in 0..LANES {
+                a[l] = d.mul_add(w[l], s);
+            }
+        }
+        AmpModel::Exp { e, d, rate } => {
+            for l in 0..LANES {
+                a[l] = d.mul_add(exp(-k[l] * rate), e);
+            }
+        }
+        AmpModel::Step { s, e } => {
+            for l in 0..LANES {
+                a[l] = if k[l] == 0.0 { s } else { e };
+            }
+        }
+        AmpModel::Geo { s, lnr } => {
+            for l in 0..LANES {
+                a[l] = s * exp(lnr * u[l]);
+            }
+        }
+        AmpModel::Adiabatic { ia, ib } => {
+            for l in 0..LANES {
+                let v = u[l];
+                let w = v * v * (-2.0f64).mul_add(v, 3.0);
+                a[l] = 1.0 / (1.0 - w).mul_add(ia, w * ib);
+            }
+        }
+    }
+    a
+}
+
+/// Calibrated RF amplitude of every lane; updates `fig` for the lanes in
+/// `valid` (chunk-relative `[from, to)`).
+#[inline(always)]
+fn calibrate_lanes(
+    cal: &Calib,
+    freq: FreqModel,
+    p: &[f64; LANES],
+    u: &[f64; LANES],
+    valid: (usize, usize),
+    fig: &mut CalibFigures,
+) -> [f64; LANES] {
+    let (g, v0) = match freq {
+        FreqModel::Const { g, v0 } => ([g; LANES], [v0; LANES]),
+        FreqModel::Moving { f0, d, min_jerk } => {
+            let shape = if min_jerk { min_jerk_lanes(u) } else { *u };
+            let mut x = [0.0; LANES];
+            for l in 0..LANES {
+                let f = d.mul_add(shape[l], f0);
+                x[l] = ((f - cal.mid) * cal.inv_half).clamp(-1.0, 1.0);
+            }
+            let mut g = horner_lanes(&cal.g_poly, &x);
+            let mut v0 = horner_lanes(&cal.v0_poly, &x);
+            for l in 0..LANES {
+                g[l] = g[l].max(cal.min_g);
+                v0[l] = v0[l].mul_add(v0[l], cal.min_v0_sq).sqrt();
+            }
+            (g, v0)
+        }
+    };
+    let mut out = [0.0; LANES];
+    let mut ratio = [0.0; LANES];
+    for l in 0..LANES {
+        ratio[l] = p[l].max(0.0) / g[l];
+        out[l] = v0[l] * FRAC_2_PI * asin_sqrt(ratio[l].min(cal.cap));
+    }
+    for &r in ratio.iter().take(valid.1).skip(valid.0) {
+        fig.clamped += (r > cal.cap) as u64;
+        fig.max_ratio = fig.max_ratio.max(r);
+    }
+    out
+}
+
+/// Adds one ramp tone to `acc`, which holds the chunks `q0..` of the cell; `valid`
+/// is the requested cell-relative sample range (for the calibration figures).
+#[inline(always)]
+pub fn ramp_into(
+    acc: &mut [f64],
+    cell: &RampCell<'_>,
+    q0: usize,
+    valid: (usize, usize),
+    fig: &mut CalibFigures,
+) {
+    let degree = cell.phase.degree;
+    let coeffs = &cell.phase.coeffs[1..=degree];
+    for (qi, chunk) in acc.chunks_exact_mut(LANES).enumerate() {
+        let base = (q0 + qi) * LANES;
+        let mut idx = [0.0; LANES];
+        let mut k = [0.0; LANES];
+        let mut u = [0.0; LANES];
+        for l in 0..LANES {
+            idx[l] = (base + l) as f64;
+            k[l] = (cell.anchor + (base + l) as u64) as f64;
+            u[l] = k[l] * cell.inv_n;
+        }
+        // Cycles since the anchor: Horner over the local phase polynomial.
+        let mut theta = [0.0; LANES];
+        for &c in coeffs.iter().rev() {
+            for l in 0..LANES {
+                theta[l] = (theta[l] + c) * idx[l];
+            }
+        }
+        let mut s = [0.0; LANES];
+        for l in 0..LANES {
+            s[l] = sin_turns(cell.turns0 + theta[l]);
+        }
+        let p = amp_lanes(cell.amp, &k, &u);
+        let a = match (cell.calib, cell.freq) {
+            (Some(cal), Some(freq)) => {
+                let from = valid.0.saturating_sub(base).min(LANES);
+                let to = valid.1.saturating_sub(base).min(LANES);
+                calibrate_lanes(cal, freq, &p, &u, (from, to), fig)
+            }
+            _ => p,
+        };
+        for l in 0..LANES {
+            chunk[l] = a[l].mul_add(s[l], chunk[l]);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Turns a validated segment plan into per-part, per-tone constants for the kernels.
+//!
+//! A tone whose frequency and amplitude stay constant over its part is *steady*: it
+//! plays through a complex-rotation recurrence (see `kernels`). Every other tone is
+//! a *ramp* tone, evaluated per sample: its amplitude model, and for calibrated
+//! channels its frequency model, are captured here once per part.
+
+use awgsf_dsp::{
+    calib_g_v0, moves_frequency, tone_amplitude, validate_segment, Dd, ADIABATIC_FLOOR,
+};
+use awgsf_plugin_api::{InterpKind, PartPlan, SegmentPlan, Sin2Calibration, TonePlan};
+
+use crate::kernels::LANES;
+
+/// Calibration constants of one channel, in the form the kernels use.
+#[derive(Clone, Debug)]
+pub struct Calib {
+    pub mid: f64,
+    pub inv_half: f64,
+    pub g_poly: Vec<f64>,
+    pub v0_poly: Vec<f64>,
+    pub min_g: f64,
+    pub min_v0_sq: f64,
+    /// `1 - y_eps`: the largest fraction of reachable power requested.
+    pub cap: f64,
+}
+
+impl Calib {
+    fn new(cal: &Sin2Calibration) -> Calib {
+        Calib {
+            mid: 0.5 * (cal.freq_min_hz + cal.freq_max_hz),
+            inv_half: 1.0 / (0.5 * (cal.freq_max_hz - cal.freq_min_hz)),
+            g_poly: cal.g_poly.to_vec(),
+            v0_poly: cal.v0_poly.to_vec(),
+            min_g: cal.min_g,
+            min_v0_sq: cal.min_v0_sq,
+            cap: 1.0 - cal.y_eps,
+        }
+    }
+}
+
+/// Requested amplitude (mV, or optical power when calibrated) of a ramp tone as a
+/// function of `u = k / n` and `k`.
+#[derive(Clone, Copy, Debug)]
+pub enum AmpModel {
+    /// Constant.
+    Const(f64),
+    /// `s + d u`.
+    Linear { s: f64, d: f64 },
+    /// `s + d u^3 (10 - 15u + 6u^2)`.
+    MinJerk { s: f64, d: f64 },
+    /// `e + d exp(-k rate)`, `rate = 1 / (fs |tau|)`.
+    Exp { e: f64, d: f64, rate: f64 },
+    /// `s` at `k = 0`, else `e` (an `exp` with `tau = 0`).
+    Step { s: f64, e: f64 },
+    /// `s exp(lnr u)`.
+    Geo { s: f64, lnr: f64 },
+    /// `1 / ((1 - w) ia + w ib)`, `w = u^2 (3 - 2u)`.
+    Adiabatic { ia: f64, ib: f64 },
+}
+
+/// Frequency of a ramp tone on a calibrated channel.
+#[derive(Clone, Copy, Debug)]
+pub enum FreqModel {
+    /// Constant frequency: reachable power `g` and RF scale `v0` computed once.
+    Const { g: f64, v0: f64 },
+    /// `f0 + d shape(u)`, shape linear or minimum-jerk.
+    Moving { f0: f64, d: f64, min_jerk: bool },
+}
+
+/// A tone with constant frequency and amplitude.
+#[derive(Clone, Debug)]
+pub struct SteadyTone {
+    /// The tone in its part.
+    pub tone: TonePlan,
+    /// RF amplitude, mV.
+    pub amp_mv: f64,
+    /// `exp(2 pi i l f / fs)` for the lanes `l = 0..LANES`.
+    pub lane_re: [f64; LANES],
+    pub lane_im: [f64; LANES],
+    /// `exp(2 pi i LANES f / fs)`: one step of the recurrence.
+    pub step_re: f64,
+    pub step_im: f64,
+    /// Requested fraction of reachable power (0 uncalibrated) and whether clamped.
+    pub ratio: f64,
+    pub clamped: bool,
+}
+
+/// A tone whose frequency or amplitude moves.
+#[derive(Clone, Debug)]
+pub struct RampTone {
+    pub tone: TonePlan,
+    pub amp: AmpModel,
+    /// Present on calibrated channels only.
+    pub freq: Option<FreqModel>,
+}
+
+/// One part, split into steady and ramp tones.
+#[derive(Clone, Debug)]
+pub struct PreparedPart<'a> {
+    pub plan: &'a PartPlan,
+    pub steady: Vec<SteadyTone>,
+    pub ramps: Vec<RampTone>,
+    pub inv_n: f64,
+}
+
+/// One output channel.
+#[derive(Clone, Debug)]
+pub struct PreparedChannel<'a> {
+    pub parts: Vec<PreparedPart<'a>>,
+    pub calib: Option<Calib>,
+}
+
+/// A whole segment, ready to render any range.
+#[derive(Clone, Debug)]
+pub struct PreparedSegment<'a> {
+    pub plan: &'a SegmentPlan,
+    pub channels: Vec<PreparedChannel<'a>>,
+}
+
+/// `exp(2 pi i m f / fs)`, from the exact fractional cycle count.
+fn rotation(m: u64, f: f64, fs: f64) -> (f64, f64) {
+    let turns = (Dd::from_u64(m) * f / fs).frac();
+    let (s, c) = (std::f64::consts::TAU * turns).sin_cos();
+    (c, s)
+}
+
+fn steady_tone(
+    part: &PartPlan,
+    tone: &TonePlan,
+    cal: Option<&Sin2Calibration>,
+    fs: f64,
+) -> SteadyTone {
+    let a = tone_amplitude(part, tone, cal, fs, 0);
+    let mut lane_re = [0.0; LANES];
+    let mut lane_im = [0.0; LANES];
+    for l in 0..LANES {
+        (lane_re[l], lane_im[l]) = rotation(l as u64, tone.f0_hz, fs);
+    }
+    let (step_re, step_im) = rotation(LANES as u64, tone.f0_hz, fs);
+    SteadyTone {
+        tone: *tone,
+        amp_mv: a.mv,
+        lane_re,
+        lane_im,
+        step_re,
+        step_im,
+        ratio: a.ratio,
+        clamped: a.clamped,
+    }
+}
+
+fn amp_model(part: &PartPlan, tone: &TonePlan, fs: f64) -> AmpModel {
+    let (s, e) = (tone.a0, tone.a1);
+    if s == e && part.kind != InterpKind::AdiabaticRamp {
+        return AmpModel::Const(s);
+    }
+    match part.kind {
+        InterpKind::Hold => AmpModel::Const(s),
+        InterpKind::Linear => AmpModel::Linear { s, d: e - s },
+        InterpKind::MinJerk => AmpModel::MinJerk { s, d: e - s },
+        InterpKind::Exp => {
+            let tau = part.tau_s.abs();
+            if tau > 0.0 {
+                AmpModel::Exp {
+                    e,
+                    d: s - e,
+                    rate: 1.0 / (fs * tau),
+                }
+            } else {
+                AmpModel::Step { s, e }
+            }
+        }
+        InterpKind::GeoRamp => AmpModel::Geo {
+            s,
+            lnr: (e / s).ln(),
+        },
+        InterpKind::AdiabaticRamp => AmpModel::Adiabatic {
+            ia: 1.0 / s.max(ADIABATIC_FLOOR),
+            ib: 1.0 / e.max(ADIABATIC_FLOOR),
+        },
+    }
+}
+
+fn prepare_part<'a>(
+    part: &'a PartPlan,
+    cal: Option<&Sin2Calibration>,
+    fs: f64,
+) -> PreparedPart<'a> {
+    let mut steady = Vec::new();
+    let mut ramps = Vec::new();
+    for tone in part.tones.iter() {
+        let freq_moves = moves_frequency(part.kind) && tone.f0_hz != tone.f1_hz;
+        let amp_moves = match part.kind {
+            InterpKind::Hold => false,
+            _ => tone.a0 != tone.a1,
+        };
+        if !freq_moves && !amp_moves {
+            steady.push(steady_tone(part, tone, cal, fs));
+            continue;
+        }
+        let freq = cal.map(|c| {
+            if freq_moves {
+                FreqModel::Moving {
+                    f0: tone.f0_hz,
+                    d: tone.f1_hz - tone.f0_hz,
+                    min_jerk: part.kind == InterpKind::MinJerk,
+                }
+            } else {
+                let (g, v0) = calib_g_v0(c, tone.f0_hz);
+                FreqModel::Const { g, v0 }
+            }
+        });
+        ramps.push(RampTone {
+            tone: *tone,
+            amp: amp_model(part, tone, fs),
+            freq,
+        });
+    }
+    PreparedPart {
+        plan: part,
+        steady,
+        ramps,
+        inv_n: 1.0 / part.n_samples as f64,
+    }
+}
+
+/// Validates `plan` and prepares it.
+pub fn prepare(plan: &SegmentPlan) -> Result<PreparedSegment<'_>, awgsf_dsp::PlanError> {
+    validate_segment(plan)?;
+    let fs = plan.sample_rate_hz;
+    let channels = plan
+        .channels
+        .iter()
+        .map(|ch| {
+            let cal = ch.calibration.as_ref().into_option();
+            PreparedChannel {
+                parts: ch.parts.iter().map(|p| prepare_part(p, cal, fs)).collect(),
+                calib: cal.map(Calib::new),
+            }
+        })
+        .collect();
+    Ok(PreparedSegment { plan, channels })
+}

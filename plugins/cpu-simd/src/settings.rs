@@ -1,0 +1,72 @@
+//! The plugin's settings: a JSON object `{"threads": N}` (0 or absent: all cores).
+
+use awgsf_plugin_api::{PluginError, PluginResult};
+
+/// Parsed settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Worker threads; 0 uses every core.
+    pub threads: usize,
+}
+
+impl Settings {
+    /// Parses the settings text; empty text means the defaults.
+    pub fn parse(text: &str) -> PluginResult<Settings> {
+        let mut s = Settings::default();
+        if text.trim().is_empty() {
+            return Ok(s);
+        }
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            PluginError::invalid_input(format!("cpu-simd settings: not valid JSON: {e}"))
+        })?;
+        let Some(map) = value.as_object() else {
+            return Err(PluginError::invalid_input(
+                "cpu-simd settings: expected a JSON object such as {\"threads\": 0}",
+            ));
+        };
+        for (key, v) in map {
+            match key.as_str() {
+                "threads" => {
+                    let n = v.as_u64().ok_or_else(|| {
+                        PluginError::invalid_input(format!(
+                            "cpu-simd settings: `threads` must be a non-negative integer (got {v})"
+                        ))
+                    })?;
+                    s.threads = usize::try_from(n).map_err(|_| {
+                        PluginError::invalid_input(format!(
+                            "cpu-simd settings: `threads` is too large ({n})"
+                        ))
+                    })?;
+                }
+                other => {
+                    return Err(PluginError::invalid_input(format!(
+                        "cpu-simd settings: unknown key `{other}` (expected: threads)"
+                    )))
+                }
+            }
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_threads_and_defaults() {
+        assert_eq!(Settings::parse("").unwrap().threads, 0);
+        assert_eq!(Settings::parse("{}").unwrap().threads, 0);
+        assert_eq!(Settings::parse(r#"{"threads": 3}"#).unwrap().threads, 3);
+    }
+
+    #[test]
+    fn rejects_bad_settings_naming_the_key() {
+        let e = Settings::parse(r#"{"threads": 1, "thread": 2}"#).unwrap_err();
+        assert!(e.message.contains("unknown key `thread`"), "{e}");
+        let e = Settings::parse(r#"{"threads": -1}"#).unwrap_err();
+        assert!(e.message.contains("`threads`"), "{e}");
+        assert!(Settings::parse("[1]").is_err());
+        assert!(Settings::parse("{").is_err());
+    }
+}
