@@ -3,13 +3,16 @@
 
 use std::time::Instant;
 
-use awgsf_plugin_api::{OutputScale, Step};
+use awgsf_plugin_api::Step;
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::phases::crest::Effort;
 use crate::phases::start::TonePhases;
-use crate::pipeline::{lower, quantize, resolve, step_table, LowerOptions, LoweredSegment, OutputLayout, QuantLimits, QuantizedProgram};
+use crate::pipeline::{
+    lower, quantize, resolve, step_table, LowerOptions, LoweredSegment, OutputLayout, QuantLimits,
+    QuantizedProgram,
+};
 use crate::program::LoadedProgram;
 
 /// Everything a compilation needs besides the program.
@@ -19,10 +22,8 @@ pub struct CompileSettings {
     pub sample_rate_hz: f64,
     /// Card limits for the quantiser.
     pub limits: QuantLimits,
-    /// Output columns and calibrations.
+    /// Output columns, calibrations and conversion to codes.
     pub layout: OutputLayout,
-    /// mV to codes.
-    pub scale: OutputScale,
     /// Crest-factor optimiser effort.
     pub effort: Effort,
 }
@@ -91,18 +92,19 @@ fn since(t: Instant) -> f64 {
 /// Resolves, quantises and lowers a program.
 pub fn plan(loaded: &LoadedProgram, settings: &CompileSettings) -> Result<Planned> {
     let t = Instant::now();
-    let resolved = resolve(&loaded.program, settings.sample_rate_hz).map_err(|e| loaded.locate(e))?;
+    let resolved =
+        resolve(&loaded.program, settings.sample_rate_hz).map_err(|e| loaded.locate(e))?;
     let resolve_s = since(t);
     let t = Instant::now();
     let quantized = quantize(&resolved, &settings.limits).map_err(|e| loaded.locate(e))?;
     let quantize_s = since(t);
     let t = Instant::now();
     let opts = LowerOptions {
-        scale: settings.scale,
-        effort: settings.effort.clone(),
+        effort: settings.effort,
     };
     let n = quantized.segments.len();
-    let lowered = lower(&quantized, &settings.layout, &opts, 0..n, None).map_err(|e| loaded.locate(e))?;
+    let lowered =
+        lower(&quantized, &settings.layout, &opts, 0..n, None).map_err(|e| loaded.locate(e))?;
     let lower_s = since(t);
     let slots: Vec<u32> = (0..n as u32).collect();
     let steps = step_table(&quantized, &slots);

@@ -16,6 +16,7 @@ pub mod phases;
 pub mod pipeline;
 pub mod plugins;
 pub mod program;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod setup;

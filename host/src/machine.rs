@@ -7,7 +7,9 @@ use awgsf_plugin_api::{CardBox, CardInfo, SynthInfo, SynthesizerBox};
 
 use crate::config::{CardFigures, Config, PluginRef};
 use crate::error::{Error, Result};
-use crate::plugins::{load_hardware, load_synthesis, HardwarePlugin, LoadError, SearchPath, SynthesisPlugin};
+use crate::plugins::{
+    load_hardware, load_synthesis, HardwarePlugin, LoadError, SearchPath, SynthesisPlugin,
+};
 
 /// An opened synthesis backend.
 pub struct Synthesis {
@@ -37,20 +39,31 @@ pub fn search_path(config: &Config) -> SearchPath {
 }
 
 fn config_dir(config: &Config) -> Option<PathBuf> {
-    config.source().and_then(Path::parent).map(Path::to_path_buf)
+    config
+        .source()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
 }
 
-fn resolve(sp: &SearchPath, r: &PluginRef, base: Option<&Path>) -> std::result::Result<PathBuf, LoadError> {
+fn resolve(
+    sp: &SearchPath,
+    r: &PluginRef,
+    base: Option<&Path>,
+) -> std::result::Result<PathBuf, LoadError> {
     let spec = match r {
         PluginRef::Name(n) => n.clone(),
         PluginRef::Path(p) => p.display().to_string(),
     };
-    sp.resolve(&spec, base).map_err(|looked| LoadError::NotFound { spec, looked })
+    sp.resolve(&spec, base)
+        .map_err(|looked| LoadError::NotFound { spec, looked })
 }
 
 /// Loads and opens the synthesis backend, trying the fallbacks in order when a
 /// backend is missing or cannot run here.
-pub fn open_synthesis(config: &Config, sp: &SearchPath) -> std::result::Result<Synthesis, Vec<LoadError>> {
+pub fn open_synthesis(
+    config: &Config,
+    sp: &SearchPath,
+) -> std::result::Result<Synthesis, Vec<LoadError>> {
     let settings = config.synthesis.settings_json();
     let base = config_dir(config);
     let mut candidates = vec![config.synthesis.backend.clone()];
@@ -58,21 +71,28 @@ pub fn open_synthesis(config: &Config, sp: &SearchPath) -> std::result::Result<S
     let mut errors = Vec::new();
     let mut notices = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
-        let attempt = resolve(sp, c, base.as_deref()).and_then(|path| load_synthesis(&path)).and_then(|plugin| {
-            let probe = plugin.probe(&settings);
-            if !probe.available {
-                return Err(LoadError::Open {
-                    name: plugin.info.name.to_string(),
-                    error: awgsf_plugin_api::PluginError::not_available(probe.detail.to_string()),
-                });
-            }
-            let backend = plugin.open(&settings)?;
-            let info = backend.describe().into_result().map_err(|error| LoadError::Open {
-                name: plugin.info.name.to_string(),
-                error,
-            })?;
-            Ok((plugin, backend, info))
-        });
+        let attempt = resolve(sp, c, base.as_deref())
+            .and_then(|path| load_synthesis(&path))
+            .and_then(|plugin| {
+                let probe = plugin.probe(&settings);
+                if !probe.available {
+                    return Err(LoadError::Open {
+                        name: plugin.info.name.to_string(),
+                        error: awgsf_plugin_api::PluginError::not_available(
+                            probe.detail.to_string(),
+                        ),
+                    });
+                }
+                let backend = plugin.open(&settings)?;
+                let info = backend
+                    .describe()
+                    .into_result()
+                    .map_err(|error| LoadError::Open {
+                        name: plugin.info.name.to_string(),
+                        error,
+                    })?;
+                Ok((plugin, backend, info))
+            });
         match attempt {
             Ok((plugin, backend, info)) => {
                 return Ok(Synthesis {
@@ -99,10 +119,13 @@ pub fn open_card(config: &Config, sp: &SearchPath) -> std::result::Result<Card, 
     let path = resolve(sp, &config.hardware.backend, config_dir(config).as_deref())?;
     let plugin = load_hardware(&path)?;
     let card = plugin.open(&settings)?;
-    let info = card.describe().into_result().map_err(|error| LoadError::Open {
-        name: plugin.info.name.to_string(),
-        error,
-    })?;
+    let info = card
+        .describe()
+        .into_result()
+        .map_err(|error| LoadError::Open {
+            name: plugin.info.name.to_string(),
+            error,
+        })?;
     Ok(Card { plugin, card, info })
 }
 

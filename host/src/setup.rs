@@ -8,9 +8,11 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::calib::{PhysicalSetup, Sin2Calib};
+use crate::config::CardFigures;
 use crate::config::{Config, SetupCalibration};
 use crate::error::{Error, Result};
 use crate::pipeline::{ColumnBinding, OutputLayout};
+use awgsf_plugin_api::OutputScale;
 
 fn calib_err(e: impl std::fmt::Display) -> Error {
     Error::Calibration(e.to_string())
@@ -21,7 +23,8 @@ fn calib_err(e: impl std::fmt::Display) -> Error {
 fn calibration_from_file(path: &Path, hw: u32) -> Result<Option<Sin2Calib>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
     let file = path.display().to_string();
-    let v: Value = serde_json::from_str(&text).map_err(|e| Error::Calibration(format!("{file}: not valid JSON: {e}")))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Calibration(format!("{file}: not valid JSON: {e}")))?;
     if v.get("channel_calibrations").is_some() {
         let setup = PhysicalSetup::from_json_value(&v, &file).map_err(calib_err)?;
         let present: Vec<&Sin2Calib> = setup.calibrations().iter().flatten().collect();
@@ -31,11 +34,27 @@ fn calibration_from_file(path: &Path, hw: u32) -> Result<Option<Sin2Calib>> {
             _ => setup.calibration(hw).cloned(),
         });
     }
-    Sin2Calib::from_json(&v, &file, "").map(Some).map_err(calib_err)
+    Sin2Calib::from_json(&v, &file, "")
+        .map(Some)
+        .map_err(calib_err)
 }
 
-/// Builds the layout for `program_channels` from a config.
-pub fn layout_from_config(config: &Config, program_channels: &[String]) -> Result<OutputLayout> {
+/// The conversion to codes of hardware channel `hw` from the config's card figures.
+pub fn scale_for(figures: &CardFigures, hw: u32) -> OutputScale {
+    let ch = figures.channels.iter().find(|c| c.index == hw);
+    OutputScale {
+        full_scale_mv: ch.map_or(1000.0, |c| c.full_scale_mv),
+        full_scale: f64::from(figures.full_scale),
+        clip: figures.clip,
+    }
+}
+
+/// Builds the layout for `program_channels` from a config checked against a card.
+pub fn layout_from_config(
+    config: &Config,
+    figures: &CardFigures,
+    program_channels: &[String],
+) -> Result<OutputLayout> {
     let map: &IndexMap<String, u32> = &config.setup.map;
     let mut calibs: std::collections::BTreeMap<u32, Sin2Calib> = Default::default();
     match &config.setup.calibration {
@@ -56,11 +75,17 @@ pub fn layout_from_config(config: &Config, program_channels: &[String]) -> Resul
             }
         }
     }
-    let columns: Vec<(u32, Option<String>)> = config
+    let columns: Vec<(u32, Option<String>, OutputScale)> = config
         .card
         .channels_ascending()
         .into_iter()
-        .map(|(hw, _)| (hw, map.iter().find(|(_, &h)| h == hw).map(|(n, _)| n.clone())))
+        .map(|(hw, _)| {
+            (
+                hw,
+                map.iter().find(|(_, &h)| h == hw).map(|(n, _)| n.clone()),
+                scale_for(figures, hw),
+            )
+        })
         .collect();
     build(program_channels, &columns, &calibs).map_err(|m| {
         Error::Config(crate::config::ConfigError::Invalid {
@@ -69,10 +94,15 @@ pub fn layout_from_config(config: &Config, program_channels: &[String]) -> Resul
     })
 }
 
-/// Builds the layout from a physical-setup file (channels `0..N` enabled).
-pub fn layout_from_setup(setup: &PhysicalSetup, program_channels: &[String]) -> Result<OutputLayout> {
-    let columns: Vec<(u32, Option<String>)> = (0..setup.n_channels() as u32)
-        .map(|hw| (hw, setup.logical_channel(hw).map(str::to_string)))
+/// Builds the layout from a physical-setup file (channels `0..N` enabled, all
+/// converted with `scale`).
+pub fn layout_from_setup(
+    setup: &PhysicalSetup,
+    program_channels: &[String],
+    scale: OutputScale,
+) -> Result<OutputLayout> {
+    let columns: Vec<(u32, Option<String>, OutputScale)> = (0..setup.n_channels() as u32)
+        .map(|hw| (hw, setup.logical_channel(hw).map(str::to_string), scale))
         .collect();
     let calibs = setup
         .calibrations()
@@ -85,11 +115,11 @@ pub fn layout_from_setup(setup: &PhysicalSetup, program_channels: &[String]) -> 
 
 fn build(
     program_channels: &[String],
-    columns: &[(u32, Option<String>)],
+    columns: &[(u32, Option<String>, OutputScale)],
     calibs: &std::collections::BTreeMap<u32, Sin2Calib>,
 ) -> std::result::Result<OutputLayout, String> {
     let mut out = Vec::with_capacity(columns.len());
-    for (hw, name) in columns {
+    for (hw, name, scale) in columns {
         let logical = match name {
             Some(n) => program_channels.iter().position(|c| c == n),
             None => None,
@@ -98,13 +128,14 @@ fn build(
             hardware_channel: *hw,
             logical,
             calibration: calibs.get(hw).map(Sin2Calib::to_plan),
+            scale: *scale,
         });
     }
     for (i, name) in program_channels.iter().enumerate() {
         if !out.iter().any(|c| c.logical == Some(i)) {
             let mapped: Vec<String> = columns
                 .iter()
-                .filter_map(|(hw, n)| n.as_ref().map(|n| format!("{n}→{hw}")))
+                .filter_map(|(hw, n, _)| n.as_ref().map(|n| format!("{n}→{hw}")))
                 .collect();
             return Err(format!(
                 "the program's logical channel '{name}' is not mapped to an enabled hardware channel (map: {})",

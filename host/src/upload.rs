@@ -14,15 +14,25 @@ use crate::render::SegmentSamples;
 use crate::shared::SlotMap;
 
 /// The program metadata sinks record (digest, fingerprints, quantisation table).
-pub fn metadata(loaded: &LoadedProgram, planned: &Planned, slots: &SlotMap, config_digest: Option<&str>) -> serde_json::Value {
+pub fn metadata(
+    loaded: &LoadedProgram,
+    planned: &Planned,
+    slots: &SlotMap,
+    config_digest: Option<&str>,
+) -> serde_json::Value {
     let q = &planned.quantized;
     json!({
         "source": loaded.source,
         "program_digest": program_digest(&loaded.program),
         "config_digest": config_digest,
         "sample_rate_hz": q.sample_rate_hz,
-        "full_scale": planned.lowered.first().map(|l| l.plan.scale.full_scale),
-        "full_scale_mv": planned.lowered.first().map(|l| l.plan.scale.full_scale_mv),
+        "channels": planned.lowered.first().map(|l| l.plan.channels.iter().map(|c| json!({
+            "hardware_channel": c.hardware_channel,
+            "full_scale": c.scale.full_scale,
+            "full_scale_mv": c.scale.full_scale_mv,
+            "clip": c.scale.clip,
+            "calibrated": c.calibration.is_some(),
+        })).collect::<Vec<_>>()),
         "logical_channels": q.logical_channels,
         "quantization": {
             "quantum_samples": q.quantum_samples,
@@ -61,10 +71,12 @@ pub fn configure_and_upload(
     slots: &SlotMap,
     metadata: &serde_json::Value,
 ) -> Result<UploadReport> {
-    card.configure(settings).into_result().map_err(|error| Error::Hardware {
-        what: "configure".into(),
-        error,
-    })?;
+    card.configure(settings)
+        .into_result()
+        .map_err(|error| Error::Hardware {
+            what: "configure".into(),
+            error,
+        })?;
     let names: Vec<&str> = slots
         .segment_of_slot
         .iter()
@@ -90,8 +102,10 @@ pub fn configure_and_upload(
         start_step: 0,
         metadata_json: RStr::from(meta.as_str()),
     };
-    card.upload(&program).into_result().map_err(|error| Error::Hardware {
-        what: "upload".into(),
-        error,
-    })
+    card.upload(&program)
+        .into_result()
+        .map_err(|error| Error::Hardware {
+            what: "upload".into(),
+            error,
+        })
 }

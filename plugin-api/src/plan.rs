@@ -150,6 +150,9 @@ pub struct ChannelPlan {
     /// Parts covering `0..segment.n_samples` back to back, or empty for a channel
     /// no logical channel drives (it outputs zeros).
     pub parts: RVec<PartPlan>,
+    /// Millivolt-to-code conversion of this channel (its card amplitude may differ
+    /// from the other channels').
+    pub scale: OutputScale,
 }
 
 /// How synthesised millivolts become card codes.
@@ -177,8 +180,6 @@ pub struct SegmentPlan {
     /// Output channels in interleave order (column `c` of sample `k` is element
     /// `k * channels.len() + c` of the output).
     pub channels: RVec<ChannelPlan>,
-    /// Millivolt-to-code conversion.
-    pub scale: OutputScale,
 }
 
 /// Where a render job writes.

@@ -149,8 +149,8 @@ pub fn channel_mv(seg: &SegmentPlan, channel: usize, start: u64, count: u64) -> 
 }
 
 /// Card code of a voltage (§7.4): `rint(clip(v / full_scale_mv, -clip, clip) * full_scale)`.
-pub fn code(seg: &SegmentPlan, v_mv: f64) -> i16 {
-    let s = &seg.scale;
+pub fn code(seg: &SegmentPlan, channel: usize, v_mv: f64) -> i16 {
+    let s = &seg.channels[channel].scale;
     let x = (v_mv / s.full_scale_mv).clamp(-s.clip, s.clip);
     (x * s.full_scale).round_ties_even() as i16
 }
@@ -169,8 +169,10 @@ pub fn render_mv(seg: &SegmentPlan, start: u64, count: u64) -> Vec<f64> {
 
 /// Interleaved card codes of every channel for `start..start + count`.
 pub fn render_codes(seg: &SegmentPlan, start: u64, count: u64) -> Vec<i16> {
+    let nch = seg.channels.len().max(1);
     render_mv(seg, start, count)
         .into_iter()
-        .map(|v| code(seg, v))
+        .enumerate()
+        .map(|(i, v)| code(seg, i % nch, v))
         .collect()
 }

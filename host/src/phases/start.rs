@@ -71,7 +71,14 @@ pub fn start_phases(
     match (mode, previous) {
         _ if n == 0 => Ok(manual),
         (PhaseMode::Manual, _) | (PhaseMode::Continue, None) => Ok(manual),
-        (PhaseMode::Optimise, _) => run_optimiser(state, rf_amps, state.phases_rad.clone(), vec![false; n], manual.sources, effort),
+        (PhaseMode::Optimise, _) => run_optimiser(
+            state,
+            rf_amps,
+            state.phases_rad.clone(),
+            vec![false; n],
+            manual.sources,
+            effort,
+        ),
         (PhaseMode::Continue, Some(prev)) => {
             let mut phases = state.phases_rad.clone();
             let mut sources = vec![PhaseSource::Optimised; n];

@@ -7,7 +7,9 @@
 
 use std::ops::Range;
 
-use awgsf_plugin_api::{ChannelPlan, InterpKind, OutputScale, PartPlan, SegmentPlan, Sin2Calibration, TonePlan};
+use awgsf_plugin_api::{
+    ChannelPlan, InterpKind, OutputScale, PartPlan, SegmentPlan, Sin2Calibration, TonePlan,
+};
 
 use crate::phases::crest::Effort;
 use crate::phases::start::{start_phases, StartPhases, TonePhases};
@@ -25,6 +27,8 @@ pub struct ColumnBinding {
     pub logical: Option<usize>,
     /// Optical-power calibration of the hardware channel.
     pub calibration: Option<Sin2Calibration>,
+    /// Millivolt-to-code conversion of the hardware channel.
+    pub scale: OutputScale,
 }
 
 /// The output columns (enabled hardware channels, in interleave order).
@@ -35,14 +39,15 @@ pub struct OutputLayout {
 }
 
 impl OutputLayout {
-    /// Logical channel `i` on hardware channel `i`, uncalibrated.
-    pub fn identity(n_logical: usize) -> OutputLayout {
+    /// Logical channel `i` on hardware channel `i`, uncalibrated, all with `scale`.
+    pub fn identity(n_logical: usize, scale: OutputScale) -> OutputLayout {
         OutputLayout {
             columns: (0..n_logical)
                 .map(|i| ColumnBinding {
                     hardware_channel: i as u32,
                     logical: Some(i),
                     calibration: None,
+                    scale,
                 })
                 .collect(),
         }
@@ -56,8 +61,6 @@ impl OutputLayout {
 /// Settings of lowering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LowerOptions {
-    /// Millivolt-to-code conversion.
-    pub scale: OutputScale,
     /// Crest-factor optimiser effort.
     pub effort: Effort,
 }
@@ -112,7 +115,11 @@ pub fn lower(
     for si in range.clone() {
         let qs = &q.segments[si];
         let seg = &qs.segment;
-        if si == range.start && si > 0 && previous.is_none() && seg.phase_mode == crate::program::PhaseMode::Continue {
+        if si == range.start
+            && si > 0
+            && previous.is_none()
+            && seg.phase_mode == crate::program::PhaseMode::Continue
+        {
             return Err(ProgramError::new(
                 Location {
                     segment: Some((si, seg.name.clone())),
@@ -129,19 +136,33 @@ pub fn lower(
         for ci in 0..n_logical {
             let cal = layout.column_of(ci).and_then(|c| c.calibration.as_ref());
             let first = &seg.parts[0].channels[ci];
-            let prev = if si == 0 { None } else { previous.as_ref().map(|p| &p[ci]) };
-            let start = start_phases(seg.phase_mode, &first.start, &rf_amplitudes(&first.start, cal), prev, &opts.effort)
-                .map_err(|e| {
-                    ProgramError::new(
-                        Location {
-                            segment: Some((si, seg.name.clone())),
-                            field: format!("{}.phases", q.logical_channels[ci]),
-                            ..Location::default()
-                        },
-                        e,
-                    )
-                })?;
-            let (parts, end) = channel_plan(seg.parts.iter().map(|p| (p.n_samples, &p.channels[ci])), &start.phases_rad, q.sample_rate_hz);
+            let prev = if si == 0 {
+                None
+            } else {
+                previous.as_ref().map(|p| &p[ci])
+            };
+            let start = start_phases(
+                seg.phase_mode,
+                &first.start,
+                &rf_amplitudes(&first.start, cal),
+                prev,
+                &opts.effort,
+            )
+            .map_err(|e| {
+                ProgramError::new(
+                    Location {
+                        segment: Some((si, seg.name.clone())),
+                        field: format!("{}.phases", q.logical_channels[ci]),
+                        ..Location::default()
+                    },
+                    e,
+                )
+            })?;
+            let (parts, end) = channel_plan(
+                seg.parts.iter().map(|p| (p.n_samples, &p.channels[ci])),
+                &start.phases_rad,
+                q.sample_rate_hz,
+            );
             starts.push(start);
             ends.push(end);
             channel_parts.push(parts);
@@ -152,7 +173,12 @@ pub fn lower(
             .map(|c| ChannelPlan {
                 hardware_channel: c.hardware_channel,
                 calibration: c.calibration.clone().into(),
-                parts: c.logical.map(|l| channel_parts[l].clone()).unwrap_or_default().into(),
+                parts: c
+                    .logical
+                    .map(|l| channel_parts[l].clone())
+                    .unwrap_or_default()
+                    .into(),
+                scale: c.scale,
             })
             .collect::<Vec<_>>();
         let plan = SegmentPlan {
@@ -160,10 +186,13 @@ pub fn lower(
             n_samples: seg.n_samples(),
             sample_rate_hz: q.sample_rate_hz,
             channels: channels.into(),
-            scale: opts.scale,
         };
         previous = Some(ends.clone());
-        out.push(LoweredSegment { plan, start: starts, end: ends });
+        out.push(LoweredSegment {
+            plan,
+            start: starts,
+            end: ends,
+        });
     }
     Ok(out)
 }
@@ -183,10 +212,16 @@ fn channel_plan<'a>(
         let phase0: Vec<f64> = match &carried {
             None => start_phases.to_vec(),
             Some(prev) => (0..cp.start.len())
-                .map(|i| match prev.ids.iter().position(|id| *id == cp.start.ids[i]) {
-                    Some(j) => prev.phases_rad[j],
-                    None => prev.phases_rad.get(i).copied().unwrap_or(cp.start.phases_rad[i]),
-                })
+                .map(
+                    |i| match prev.ids.iter().position(|id| *id == cp.start.ids[i]) {
+                        Some(j) => prev.phases_rad[j],
+                        None => prev
+                            .phases_rad
+                            .get(i)
+                            .copied()
+                            .unwrap_or(cp.start.phases_rad[i]),
+                    },
+                )
                 .collect(),
         };
         let kind = cp.interp.kind;
@@ -194,7 +229,11 @@ fn channel_plan<'a>(
             offset,
             n_samples: n,
             kind,
-            tau_s: if kind == InterpKind::Exp { cp.interp.tau_s.unwrap_or(0.0) } else { 0.0 },
+            tau_s: if kind == InterpKind::Exp {
+                cp.interp.tau_s.unwrap_or(0.0)
+            } else {
+                0.0
+            },
             tones: (0..cp.start.len())
                 .map(|i| TonePlan {
                     f0_hz: cp.start.freqs_hz[i],

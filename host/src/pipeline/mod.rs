@@ -10,6 +10,8 @@ pub mod steps;
 
 pub use ir::*;
 pub use lower::{lower, ColumnBinding, LowerOptions, LoweredSegment, OutputLayout};
-pub use quantize::{quantize, QuantLimits, QuantizedProgram, QuantizedSegment, SegmentQuantization};
+pub use quantize::{
+    quantize, QuantLimits, QuantizedProgram, QuantizedSegment, SegmentQuantization,
+};
 pub use resolve::resolve;
 pub use steps::step_table;

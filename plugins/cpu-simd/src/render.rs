@@ -120,7 +120,7 @@ fn render_generic(
             out,
             stride: nch,
             column: c,
-            scale: seg.plan.scale,
+            scale: seg.plan.channels[c].scale,
             stats: &mut stats[c],
         };
         if ch.parts.is_empty() {

@@ -28,7 +28,7 @@ proptest! {
         let expected = reference::render_mv(&seg, start, count);
         let nch = seg.channels.len();
         for (i, (&got, &mv)) in codes.iter().zip(&expected).enumerate() {
-            let want = reference::code(&seg, mv);
+            let want = reference::code(&seg, i % nch, mv);
             prop_assert!(
                 (got as i32 - want as i32).abs() <= 1,
                 "sample {} channel {}: code {} vs reference {} ({} mV)",
@@ -39,8 +39,8 @@ proptest! {
         for (c, st) in stats.iter().enumerate() {
             let vals: Vec<f64> = expected.iter().skip(c).step_by(nch).copied().collect();
             let peak = vals.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            prop_assert!((st.peak_mv - peak).abs() <= 1e-6 * seg.scale.full_scale_mv);
-            let limit = seg.scale.clip * seg.scale.full_scale_mv;
+            prop_assert!((st.peak_mv - peak).abs() <= 1e-6 * seg.channels[c].scale.full_scale_mv);
+            let limit = seg.channels[c].scale.clip * seg.channels[c].scale.full_scale_mv;
             let clear_clips = vals.iter().filter(|v| v.abs() > limit * (1.0 + 1e-9)).count() as u64;
             let maybe_clips = vals.iter().filter(|v| v.abs() > limit * (1.0 - 1e-9)).count() as u64;
             prop_assert!(st.clipped_samples >= clear_clips && st.clipped_samples <= maybe_clips);
@@ -48,9 +48,9 @@ proptest! {
         // Millivolts agree with the reference and with the codes.
         let mv = render_mv(&be, &seg, start, count);
         for (i, (&got, &want)) in mv.iter().zip(&expected).enumerate() {
-            let tol = 1e-6 * seg.scale.full_scale_mv + 1e-7 * want.abs();
+            let tol = 1e-6 * seg.channels[i % nch].scale.full_scale_mv + 1e-7 * want.abs();
             prop_assert!((got as f64 - want).abs() <= tol, "sample {} ch {}: {} vs {}", start + (i / nch) as u64, i % nch, got, want);
-            let (code, _) = awgsf_dsp::to_code(got as f64, &seg.scale);
+            let (code, _) = awgsf_dsp::to_code(got as f64, &seg.channels[i % nch].scale);
             prop_assert!((code as i32 - codes[i] as i32).abs() <= 1);
         }
     }

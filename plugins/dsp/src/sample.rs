@@ -145,14 +145,15 @@ mod tests {
                     hardware_channel: 0,
                     calibration: RNone,
                     parts: RVec::from(vec![p0, p1]),
+                    scale: scale(),
                 },
                 ChannelPlan {
                     hardware_channel: 1,
                     calibration: RNone,
                     parts: RVec::new(),
+                    scale: scale(),
                 },
             ]),
-            scale: scale(),
         };
         // Quarter-cycle steps: 0, 100, 0, -100 then the linear part at pi/2.
         let expected = [0.0, 100.0, 0.0, -100.0, 100.0, 0.0, -50.0, 0.0, 0.0];

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use awgsf_plugin_api::{InterpKind, SegmentPlan, Sin2Calibration};
+use awgsf_plugin_api::{InterpKind, OutputScale, SegmentPlan, Sin2Calibration};
 
 /// A render plan that breaks a rule of `plan.rs` / SEMANTICS.md §7, with the place.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,17 +56,9 @@ fn check_calibration(where_: &str, cal: &Sin2Calibration) -> Result<(), PlanErro
     Ok(())
 }
 
-/// Checks a segment plan: sample rate and scale, parts back to back covering the
-/// segment, finite tone values, constant frequencies outside `linear`/`min_jerk`,
-/// `geo_ramp` ends of one sign, calibration coefficients.
-pub fn validate_segment(seg: &SegmentPlan) -> Result<(), PlanError> {
-    let s = seg.index;
-    let err = |msg: String| Err(PlanError(format!("segment {s}: {msg}")));
-    let fs = seg.sample_rate_hz;
-    if !(finite(fs) && fs > 0.0) {
-        return err(format!("sample_rate_hz must be finite and > 0 (got {fs})"));
-    }
-    let sc = &seg.scale;
+/// Checks one channel's conversion to card codes.
+fn check_scale(at: &str, sc: &OutputScale) -> Result<(), PlanError> {
+    let err = |msg: String| Err(PlanError(format!("{at}: {msg}")));
     if !(finite(sc.full_scale_mv) && sc.full_scale_mv > 0.0) {
         return err(format!(
             "scale.full_scale_mv must be finite and > 0 (got {})",
@@ -82,11 +74,25 @@ pub fn validate_segment(seg: &SegmentPlan) -> Result<(), PlanError> {
     if !(finite(sc.clip) && sc.clip > 0.0 && sc.clip <= 1.0) {
         return err(format!("scale.clip must be in (0, 1] (got {})", sc.clip));
     }
+    Ok(())
+}
+
+/// Checks a segment plan: sample rate and scale, parts back to back covering the
+/// segment, finite tone values, constant frequencies outside `linear`/`min_jerk`,
+/// `geo_ramp` ends of one sign, calibration coefficients.
+pub fn validate_segment(seg: &SegmentPlan) -> Result<(), PlanError> {
+    let s = seg.index;
+    let err = |msg: String| Err(PlanError(format!("segment {s}: {msg}")));
+    let fs = seg.sample_rate_hz;
+    if !(finite(fs) && fs > 0.0) {
+        return err(format!("sample_rate_hz must be finite and > 0 (got {fs})"));
+    }
     for (c, ch) in seg.channels.iter().enumerate() {
         let at = format!(
             "segment {s}, channel {c} (hardware {})",
             ch.hardware_channel
         );
+        check_scale(&at, &ch.scale)?;
         if let Some(cal) = ch.calibration.as_ref().into_option() {
             check_calibration(&at, cal)?;
         }
@@ -186,12 +192,12 @@ mod tests {
                 hardware_channel: 1,
                 calibration: RNone,
                 parts: RVec::from(parts),
+                scale: OutputScale {
+                    full_scale_mv: 1000.0,
+                    full_scale: 32767.0,
+                    clip: 1.0,
+                },
             }]),
-            scale: OutputScale {
-                full_scale_mv: 1000.0,
-                full_scale: 32767.0,
-                clip: 1.0,
-            },
         }
     }
 

@@ -154,6 +154,11 @@ pub fn random_segment(seed: u64, shape: Shape) -> SegmentPlan {
         .map(|l| l.iter().sum::<u64>())
         .max()
         .unwrap_or(1);
+    let scale = OutputScale {
+        full_scale_mv: 2500.0,
+        full_scale: 32767.0,
+        clip: [1.0, 0.8][rng.int(0, 1) as usize],
+    };
     let channels = lens
         .into_iter()
         .enumerate()
@@ -196,6 +201,7 @@ pub fn random_segment(seed: u64, shape: Shape) -> SegmentPlan {
                 } else {
                     RVec::from(parts)
                 },
+                scale,
             }
         })
         .collect::<Vec<_>>();
@@ -204,11 +210,6 @@ pub fn random_segment(seed: u64, shape: Shape) -> SegmentPlan {
         n_samples: total,
         sample_rate_hz: fs,
         channels: RVec::from(channels),
-        scale: OutputScale {
-            full_scale_mv: 2500.0,
-            full_scale: 32767.0,
-            clip: [1.0, 0.8][rng.int(0, 1) as usize],
-        },
     }
 }
 
