@@ -106,7 +106,7 @@ fn check_job(j: usize, job: &RenderJob<'_>) -> PluginResult<()> {
         }
         return Ok(());
     }
-    if len % nch != 0 {
+    if !len.is_multiple_of(nch) {
         return Err(PluginError::invalid_input(format!(
             "{at}: output length {len} is not a multiple of the {nch} channels"
         )));

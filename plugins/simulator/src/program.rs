@@ -74,7 +74,7 @@ fn check_segment_data(
         )));
     }
     let step = card.step_samples;
-    if seg.n_samples % step != 0 {
+    if !seg.n_samples.is_multiple_of(step) {
         return Err(PluginError::invalid_input(format!(
             "{label} has {} samples: not a multiple of the {step}-sample step ({} = {}×{step} + {})",
             seg.n_samples,

@@ -48,7 +48,7 @@ pub fn check_segment(info: &CardInfo, channels: u32, seg: &SegmentData<'_>) -> P
         )));
     }
     let step = info.step_samples.max(1);
-    if seg.n_samples % step != 0 {
+    if !seg.n_samples.is_multiple_of(step) {
         return Err(PluginError::invalid_input(format!(
             "{name}: {} samples is not a multiple of the card's {step}-sample step",
             seg.n_samples

@@ -579,7 +579,7 @@ impl EmuCard {
                 format!("transfer direction {direction} needs an option this card lacks"),
             );
         }
-        if notify % 4096 != 0 {
+        if !notify.is_multiple_of(4096) {
             return bad(
                 ERR_VALUE,
                 format!("notify size {notify} is not a multiple of 4096 bytes"),
