@@ -59,6 +59,8 @@ pub struct Planned {
     pub lowered: Vec<LoweredSegment>,
     /// The step table (one step per segment; slots not yet shared).
     pub steps: Vec<Step>,
+    /// Logical channel driving each output column (`None`: zeros).
+    pub column_logical: Vec<Option<usize>>,
     /// Timings of the stages run so far.
     pub timings: StageTimings,
 }
@@ -112,6 +114,7 @@ pub fn plan(loaded: &LoadedProgram, settings: &CompileSettings) -> Result<Planne
         quantized,
         lowered,
         steps,
+        column_logical: settings.layout.columns.iter().map(|c| c.logical).collect(),
         timings: StageTimings {
             resolve_s,
             quantize_s,

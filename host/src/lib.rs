@@ -19,6 +19,8 @@ pub mod program;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod session;
 pub mod setup;
 pub mod shared;
 pub mod upload;
+pub mod verify;

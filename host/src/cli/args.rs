@@ -26,6 +26,46 @@ pub enum Command {
     Presets(PresetsArgs),
     /// Convert a program between TOML and the reference JSON layout.
     Convert(ConvertArgs),
+    /// The main job: compile a program and play it on the config's card.
+    Run(RunArgs),
+}
+
+/// Which config to use.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArg {
+    /// Lab-machine config (default: $AWGSF_CONFIG, else ./configs/default.toml, else
+    /// built-in defaults: cpu-simd + simulator).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `awgsf run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The program.
+    #[command(flatten)]
+    pub program: ProgramArg,
+    /// The config.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Force a trigger right after start.
+    #[arg(long)]
+    pub force_trigger: bool,
+    /// Skip the continuity verification.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Jumps above this fraction of full scale are reported.
+    #[arg(long, default_value_t = crate::verify::DEFAULT_THRESHOLD, value_name = "FRACTION")]
+    pub glitch_threshold: f64,
+    /// Exit 0 even when unrequested discontinuities are found.
+    #[arg(long)]
+    pub allow_glitches: bool,
+    /// Keep running: recompile and hot-swap when the program file changes.
+    #[arg(long)]
+    pub watch: bool,
+    /// Print JSON instead of the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A program given as a file or a preset.

@@ -2,6 +2,8 @@
 
 mod args;
 mod basic;
+mod run;
+mod watch;
 
 use clap::Parser;
 
@@ -37,5 +39,6 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Inspect(a) => basic::inspect(&a),
         Command::Presets(a) => basic::presets(&a),
         Command::Convert(a) => basic::convert(&a),
+        Command::Run(a) => run::run(&a),
     }
 }

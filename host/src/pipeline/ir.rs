@@ -112,6 +112,8 @@ pub enum EventKind {
     RampAmp,
     /// `remap_from_def` with zero duration.
     Remap,
+    /// A timed `remap_from_def` starting from its `src` tones (others end here).
+    RemapSelect,
 }
 
 impl EventKind {
@@ -123,7 +125,7 @@ impl EventKind {
             EventKind::RemoveTones => "remove_tones",
             EventKind::Move => "move",
             EventKind::RampAmp => "ramp_amp_to",
-            EventKind::Remap => "remap_from_def",
+            EventKind::Remap | EventKind::RemapSelect => "remap_from_def",
         }
     }
 }

@@ -248,6 +248,9 @@ impl<'p> Resolver<'p> {
                 let n = self.n_samples(time_s, loc)?;
                 let (ch, part) = self.timed(op, loc)?;
                 if n > 0 {
+                    if matches!(op, Op::RemapFromDef { .. }) {
+                        self.event(b, oi, ch, EventKind::RemapSelect);
+                    }
                     let end = part.end.clone();
                     self.push_part(b, n, oi, vec![(ch, part)], loc)?;
                     self.state[ch] = end;
@@ -265,6 +268,11 @@ impl<'p> Resolver<'p> {
                     changed.push(self.timed(sub, &sloc)?);
                 }
                 if n > 0 {
+                    for ((ch, _), sub) in changed.iter().zip(ops) {
+                        if matches!(sub, Op::RemapFromDef { .. }) {
+                            self.event(b, oi, *ch, EventKind::RemapSelect);
+                        }
+                    }
                     let ends: Vec<(usize, ToneState)> =
                         changed.iter().map(|(c, p)| (*c, p.end.clone())).collect();
                     self.push_part(b, n, oi, changed, loc)?;

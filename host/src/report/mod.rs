@@ -1,4 +1,5 @@
 //! Human-readable tables and JSON reports printed by the CLI.
 
 pub mod inspect;
+pub mod run;
 pub mod table;

@@ -1,0 +1,70 @@
+//! `awgsf run`: the main job, and `--watch` hot swapping.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::{exit, Error};
+use crate::session::{JobOptions, Session};
+
+use super::args::{ConfigArg, RunArgs};
+use super::basic::load;
+
+/// The config a command uses: `--config`, `$AWGSF_CONFIG`, `./configs/default.toml`,
+/// or the built-in defaults.
+pub fn load_config(arg: &ConfigArg) -> Result<Config, Error> {
+    let path: Option<PathBuf> = arg
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("AWGSF_CONFIG").map(PathBuf::from))
+        .or_else(|| {
+            let p = Path::new("configs/default.toml");
+            p.is_file().then(|| p.to_path_buf())
+        });
+    match path {
+        Some(p) => Ok(Config::load(&p)?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// `awgsf run`.
+pub fn run(a: &RunArgs) -> Result<i32, Error> {
+    let config = load_config(&a.config)?;
+    let loaded = load(&a.program.spec())?;
+    let mut session = Session::open(config)?;
+    let opts = JobOptions {
+        force_trigger: a.force_trigger,
+        verify: !a.no_verify,
+        threshold_fs: a.glitch_threshold,
+        progress: !a.json && std::io::stderr().is_terminal(),
+    };
+    let report = match session.run(loaded, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = session.close();
+            return Err(e);
+        }
+    };
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?
+        );
+    } else {
+        println!("{}", report.render());
+    }
+    let glitches = report.continuity.as_ref().map_or(0, |c| c.unrequested());
+    if a.watch {
+        return super::watch::watch(session, &a.program.spec(), &opts, a.json);
+    }
+    session.close()?;
+    if glitches > 0 && !a.allow_glitches {
+        return Err(Error::Verification(format!(
+            "{glitches} unrequested discontinuities (pass --allow-glitches to accept them)"
+        )));
+    }
+    if report.clipping.iter().any(|c| c.clipped_samples > 0) {
+        eprintln!("warning: some samples clip; see the clipping table");
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,103 @@
+//! `awgsf run --watch`: recompile and hot-swap whenever the program file changes,
+//! until interrupted (the card is then stopped and released).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::error::{exit, Error};
+use crate::program::load_program;
+use crate::report::table::seconds;
+use crate::session::{JobOptions, Session};
+
+/// Watches `spec` (a program file) and swaps each new version onto the card.
+pub fn watch(
+    mut session: Session,
+    spec: &str,
+    opts: &JobOptions,
+    json: bool,
+) -> Result<i32, Error> {
+    let path = Path::new(spec);
+    if !path.is_file() {
+        let _ = session.close();
+        return Err(Error::Usage(format!(
+            "--watch needs a program file, and `{spec}` is not one"
+        )));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| Error::Internal(format!("cannot install the Ctrl-C handler: {e}")))?;
+    }
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev {
+            if ev.kind.is_modify() || ev.kind.is_create() {
+                let _ = tx.send(());
+            }
+        }
+    })
+    .map_err(|e| Error::Io(format!("cannot watch {}: {e}", path.display())))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    watcher
+        .watch(dir, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", dir.display())))?;
+    eprintln!(
+        "watching {} (Ctrl-C stops the card and exits)",
+        path.display()
+    );
+    let mut last = std::fs::read(path).ok();
+    while !stop.load(Ordering::SeqCst) {
+        if rx.recv_timeout(Duration::from_millis(200)).is_err() {
+            continue;
+        }
+        // Let the editor finish writing, then drain duplicate events.
+        std::thread::sleep(Duration::from_millis(50));
+        while rx.try_recv().is_ok() {}
+        let now = std::fs::read(path).ok();
+        if now == last || now.is_none() {
+            continue;
+        }
+        last = now;
+        let loaded = match load_program(spec) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("not swapped: {e}");
+                continue;
+            }
+        };
+        match session.swap(loaded, opts) {
+            Ok(r) if json => println!("{}", serde_json::to_string(&r).unwrap_or_default()),
+            Ok(r) => {
+                if r.full_upload {
+                    println!(
+                        "full upload ({}) in {}",
+                        r.reason.unwrap_or_default(),
+                        seconds(r.elapsed_s)
+                    );
+                } else {
+                    println!(
+                        "hot swap in {}: recompiled {:?}, uploaded {:?}",
+                        seconds(r.elapsed_s),
+                        r.recompiled,
+                        r.uploaded
+                    );
+                }
+                if let Some(c) = &r.continuity {
+                    println!("{}", c.summary());
+                }
+            }
+            Err(e) => eprintln!("not swapped: {e}"),
+        }
+    }
+    session.close()?;
+    Ok(exit::OK)
+}

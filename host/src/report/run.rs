@@ -1,0 +1,213 @@
+//! The summary `awgsf run` prints.
+
+use serde::Serialize;
+
+use crate::compiler::StageTimings;
+use crate::verify::ContinuityReport;
+
+use super::table::{bytes, new_table, sci, seconds, sig};
+
+/// Clipping or calibration clamping in one segment and channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClipRow {
+    /// Segment.
+    pub segment: String,
+    /// Hardware channel.
+    pub hardware_channel: u32,
+    /// Samples clipped.
+    pub clipped_samples: u64,
+    /// Peak before clipping over full scale.
+    pub peak_over_full_scale: f64,
+    /// Tone-samples whose optical power was clamped to what the AOD can reach.
+    pub calib_clamped: u64,
+    /// Largest requested fraction of reachable power.
+    pub calib_max_ratio: f64,
+}
+
+/// What the main job did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    /// Program source.
+    pub source: String,
+    /// Program digest.
+    pub digest: String,
+    /// Synthesis backend.
+    pub synthesis: String,
+    /// Card.
+    pub card: String,
+    /// Fallback notices.
+    pub notices: Vec<String>,
+    /// Segments.
+    pub segments: usize,
+    /// Slots on the card.
+    pub slots: usize,
+    /// Segments sharing another's slot.
+    pub shared_segments: usize,
+    /// Bytes saved by sharing.
+    pub saved_bytes: u64,
+    /// Steps.
+    pub steps: usize,
+    /// Samples per channel (each segment once).
+    pub samples_per_channel: u64,
+    /// Channels.
+    pub channels: u32,
+    /// Bytes written to the card.
+    pub card_bytes: u64,
+    /// One pass through every segment, seconds.
+    pub duration_s: f64,
+    /// Stage timings.
+    pub timings: StageTimings,
+    /// Samples × tones synthesised.
+    pub tone_samples: u64,
+    /// Over the render time.
+    pub tone_samples_per_s: f64,
+    /// Compile time over program duration (lower is faster).
+    pub real_time_factor: f64,
+    /// Peak resident memory, bytes.
+    pub peak_rss_bytes: Option<u64>,
+    /// Clipped or clamped segments.
+    pub clipping: Vec<ClipRow>,
+    /// Continuity verification.
+    pub continuity: Option<ContinuityReport>,
+}
+
+impl RunReport {
+    /// The text summary.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for n in &self.notices {
+            out.push_str(&format!("notice: {n}\n"));
+        }
+        let t = &self.timings;
+        let mut tab = new_table(&["", ""], &[false, false]);
+        tab.add_row(vec![
+            "program".into(),
+            format!("{} (digest {})", self.source, &self.digest[..12]),
+        ]);
+        tab.add_row(vec!["synthesis".into(), self.synthesis.clone()]);
+        tab.add_row(vec!["card".into(), self.card.clone()]);
+        tab.add_row(vec![
+            "segments".into(),
+            format!(
+                "{} in {} slots ({} shared, {} saved), {} steps",
+                self.segments,
+                self.slots,
+                self.shared_segments,
+                bytes(self.saved_bytes),
+                self.steps
+            ),
+        ]);
+        tab.add_row(vec![
+            "samples".into(),
+            format!(
+                "{} per channel × {} channels, {} on the card, {} of program",
+                self.samples_per_channel,
+                self.channels,
+                bytes(self.card_bytes),
+                seconds(self.duration_s)
+            ),
+        ]);
+        tab.add_row(vec![
+            "stages".into(),
+            format!(
+                "resolve {} · quantise {} · phases {} · render {} · upload {}",
+                seconds(t.resolve_s),
+                seconds(t.quantize_s),
+                seconds(t.lower_s),
+                seconds(t.render_s),
+                seconds(t.upload_s)
+            ),
+        ]);
+        tab.add_row(vec![
+            "throughput".into(),
+            format!(
+                "{} tone-samples in {}: {} tone-samples/s; real-time factor {} (compile / program duration)",
+                sci(self.tone_samples as f64),
+                seconds(t.render_s),
+                sci(self.tone_samples_per_s),
+                sig(self.real_time_factor, 3)
+            ),
+        ]);
+        if let Some(rss) = self.peak_rss_bytes {
+            tab.add_row(vec!["peak memory".into(), bytes(rss)]);
+        }
+        tab.add_row(vec![
+            "clipping".into(),
+            if self.clipping.iter().all(|c| c.clipped_samples == 0) {
+                "none".into()
+            } else {
+                format!(
+                    "WARNING: {} samples clipped",
+                    self.clipping.iter().map(|c| c.clipped_samples).sum::<u64>()
+                )
+            },
+        ]);
+        if let Some(c) = &self.continuity {
+            tab.add_row(vec!["continuity".into(), c.summary()]);
+        }
+        out.push_str(&tab.to_string());
+        if self
+            .clipping
+            .iter()
+            .any(|c| c.clipped_samples > 0 || c.calib_clamped > 0)
+        {
+            let mut ct = new_table(
+                &[
+                    "segment",
+                    "channel",
+                    "clipped",
+                    "peak / FS",
+                    "calib. clamped",
+                    "max p/g",
+                ],
+                &[false, true, true, true, true, true],
+            );
+            for c in &self.clipping {
+                ct.add_row(vec![
+                    c.segment.clone(),
+                    c.hardware_channel.to_string(),
+                    c.clipped_samples.to_string(),
+                    sig(c.peak_over_full_scale, 4),
+                    c.calib_clamped.to_string(),
+                    sig(c.calib_max_ratio, 4),
+                ]);
+            }
+            out.push_str(&format!("\n{ct}"));
+        }
+        if let Some(c) = &self.continuity {
+            if !c.discontinuities.is_empty() {
+                let mut dt = new_table(
+                    &[
+                        "from",
+                        "to",
+                        "channel",
+                        "samples / FS",
+                        "tones",
+                        "played",
+                        "what",
+                        "cause",
+                    ],
+                    &[false, false, true, true, true, true, false, false],
+                );
+                for d in &c.discontinuities {
+                    dt.add_row(vec![
+                        d.from_name.clone(),
+                        d.to_name.clone(),
+                        d.hardware_channel.to_string(),
+                        sig(d.sample_jump_fs, 3),
+                        sig(d.tone_jump, 3),
+                        d.played.to_string(),
+                        d.detail.clone(),
+                        if d.causes.is_empty() {
+                            "UNREQUESTED".to_string()
+                        } else {
+                            d.causes.join("; ")
+                        },
+                    ]);
+                }
+                out.push_str(&format!("\n{dt}"));
+            }
+        }
+        out
+    }
+}
