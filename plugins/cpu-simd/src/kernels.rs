@@ -15,6 +15,7 @@ use awgsf_dsp::LocalPhase;
 
 use crate::fastmath::{asin_sqrt, exp, sin_turns};
 use crate::prepare::{AmpModel, Calib, FreqModel};
+use crate::simd::F64s;
 
 /// Samples per chunk: the width of every lane array.
 pub const LANES: usize = 16;
@@ -22,38 +23,75 @@ pub const LANES: usize = 16;
 /// Anchor spacing within a part, samples.
 pub const CELL: u64 = 4096;
 
-/// Adds the imaginary part of a rotating phasor to `acc`, chunk by chunk.
+/// One steady tone's phasor lanes at chunk 0 of a cell and its per-chunk step.
+#[derive(Clone, Copy)]
+pub struct Phasor {
+    pub re: [f64; LANES],
+    pub im: [f64; LANES],
+    pub step_re: f64,
+    pub step_im: f64,
+}
+
+/// Adds the imaginary parts of `T` rotating phasors to `acc`, chunk by chunk
+/// (`acc += im_0 + im_1 + ...`), with `N` vectors of `S` per chunk
+/// (`N * S::W == LANES`).
 ///
-/// Lane `l` of chunk `q` (counted from the cell start) holds `z0 w^(q LANES + l)`:
-/// `re`/`im` start at chunk 0 and advance by one `step` per chunk. The first `skip`
-/// chunks are stepped through without accumulating, so the values of the chunks
-/// that are kept are the same whichever chunk a request starts at.
+/// Lane `l` of chunk `q` (counted from the cell start) holds `z0 w^(q LANES + l)`.
+/// The first `skip` chunks are stepped through without accumulating, so the chunks
+/// that are kept have the same values whichever chunk a request starts at. Several
+/// tones per pass hide each other's recurrence latency and read `acc` once.
+///
+/// # Safety
+/// The CPU must support `S`'s instruction set.
 #[inline(always)]
-pub fn rotate_into(
+pub unsafe fn rotate_into<S: F64s, const N: usize, const T: usize>(
     acc: &mut [f64],
-    mut re: [f64; LANES],
-    mut im: [f64; LANES],
-    step_re: f64,
-    step_im: f64,
+    tones: [&Phasor; T],
     skip: usize,
 ) {
+    debug_assert_eq!(N * S::W, LANES);
+    let zero = S::splat(0.0);
+    let mut re = [[zero; N]; T];
+    let mut im = [[zero; N]; T];
+    let mut wr = [zero; T];
+    let mut wi = [zero; T];
+    for t in 0..T {
+        for v in 0..N {
+            re[t][v] = S::load(tones[t].re.as_ptr().add(v * S::W));
+            im[t][v] = S::load(tones[t].im.as_ptr().add(v * S::W));
+        }
+        wr[t] = S::splat(tones[t].step_re);
+        wi[t] = S::splat(tones[t].step_im);
+    }
     #[inline(always)]
-    fn advance(re: &mut [f64; LANES], im: &mut [f64; LANES], wr: f64, wi: f64) {
-        for l in 0..LANES {
-            let r = re[l].mul_add(wr, -(im[l] * wi));
-            let i = re[l].mul_add(wi, im[l] * wr);
-            re[l] = r;
-            im[l] = i;
+    unsafe fn advance<S: F64s, const N: usize, const T: usize>(
+        re: &mut [[S; N]; T],
+        im: &mut [[S; N]; T],
+        wr: &[S; T],
+        wi: &[S; T],
+    ) {
+        for t in 0..T {
+            for v in 0..N {
+                let r = re[t][v].mul_add(wr[t], im[t][v].mul(wi[t]).neg());
+                let i = re[t][v].mul_add(wi[t], im[t][v].mul(wr[t]));
+                re[t][v] = r;
+                im[t][v] = i;
+            }
         }
     }
     for _ in 0..skip {
-        advance(&mut re, &mut im, step_re, step_im);
+        advance(&mut re, &mut im, &wr, &wi);
     }
     for chunk in acc.chunks_exact_mut(LANES) {
-        for l in 0..LANES {
-            chunk[l] += im[l];
+        for v in 0..N {
+            let p = chunk.as_mut_ptr().add(v * S::W);
+            let mut sum = im[0][v];
+            for lanes in im.iter().skip(1) {
+                sum = sum.add(lanes[v]);
+            }
+            S::load(p).add(sum).store(p);
         }
-        advance(&mut re, &mut im, step_re, step_im);
+        advance(&mut re, &mut im, &wr, &wi);
     }
 }
 
@@ -72,11 +110,35 @@ pub struct RampCell<'a> {
     pub calib: Option<&'a Calib>,
 }
 
-/// Calibration figures of the samples a ramp kernel was asked for.
-#[derive(Clone, Copy, Debug, Default)]
+/// Calibration figures of the samples a ramp kernel was asked for, kept per lane
+/// so that the updates vectorise.
+#[derive(Clone, Copy, Debug)]
 pub struct CalibFigures {
-    pub clamped: u64,
-    pub max_ratio: f64,
+    clamped: [f64; LANES],
+    max_ratio: [f64; LANES],
+}
+
+impl Default for CalibFigures {
+    fn default() -> Self {
+        CalibFigures {
+            clamped: [0.0; LANES],
+            max_ratio: [0.0; LANES],
+        }
+    }
+}
+
+impl CalibFigures {
+    /// Tone-samples clamped by the calibration.
+    pub fn clamped(&self) -> u64 {
+        self.clamped.iter().sum::<f64>() as u64
+    }
+
+    /// Largest requested fraction of reachable power.
+    pub fn max_ratio(&self) -> f64 {
+        self.max_ratio
+            .iter()
+            .fold(0.0, |m, &r| if r > m { r } else { m })
+    }
 }
 
 #[inline(always)]
@@ -142,14 +204,15 @@ fn amp_lanes(model: AmpModel, k: &[f64; LANES], u: &[f64; LANES]) -> [f64; LANES
     a
 }
 
-/// Calibrated RF amplitude of every lane; updates `fig` for the lanes in
-/// `valid` (chunk-relative `[from, to)`).
+/// Calibrated RF amplitude of every lane of the chunk at cell-relative `base`;
+/// updates `fig` for the lanes inside `valid` (cell-relative).
 #[inline(always)]
 fn calibrate_lanes(
     cal: &Calib,
     freq: FreqModel,
     p: &[f64; LANES],
     u: &[f64; LANES],
+    base: usize,
     valid: (usize, usize),
     fig: &mut CalibFigures,
 ) -> [f64; LANES] {
@@ -177,9 +240,16 @@ fn calibrate_lanes(
         ratio[l] = p[l].max(0.0) / g[l];
         out[l] = v0[l] * FRAC_2_PI * asin_sqrt(ratio[l].min(cal.cap));
     }
-    for &r in ratio.iter().take(valid.1).skip(valid.0) {
-        fig.clamped += (r > cal.cap) as u64;
-        fig.max_ratio = fig.max_ratio.max(r);
+    let lanes = fig.clamped.iter_mut().zip(fig.max_ratio.iter_mut());
+    for (l, ((clamped, max_ratio), &ratio)) in lanes.zip(&ratio).enumerate() {
+        let i = base + l;
+        let r = if i >= valid.0 && i < valid.1 {
+            ratio
+        } else {
+            0.0
+        };
+        *clamped += if r > cal.cap { 1.0 } else { 0.0 };
+        *max_ratio = if r > *max_ratio { r } else { *max_ratio };
     }
     out
 }
@@ -219,11 +289,7 @@ pub fn ramp_into(
         }
         let p = amp_lanes(cell.amp, &k, &u);
         let a = match (cell.calib, cell.freq) {
-            (Some(cal), Some(freq)) => {
-                let from = valid.0.saturating_sub(base).min(LANES);
-                let to = valid.1.saturating_sub(base).min(LANES);
-                calibrate_lanes(cal, freq, &p, &u, (from, to), fig)
-            }
+            (Some(cal), Some(freq)) => calibrate_lanes(cal, freq, &p, &u, base, valid, fig),
             _ => p,
         };
         for l in 0..LANES {

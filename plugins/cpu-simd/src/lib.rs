@@ -21,6 +21,7 @@ pub mod kernels;
 pub mod prepare;
 pub mod render;
 pub mod settings;
+pub mod simd;
 
 use abi_stable::std_types::RString;
 use awgsf_plugin_api::{
@@ -106,7 +107,7 @@ fn check_job(j: usize, job: &RenderJob<'_>) -> PluginResult<()> {
         }
         return Ok(());
     }
-    if len % nch != 0 {
+    if !len.is_multiple_of(nch) {
         return Err(PluginError::invalid_input(format!(
             "{at}: output length {len} is not a multiple of the {nch} channels"
         )));

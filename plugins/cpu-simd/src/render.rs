@@ -7,11 +7,12 @@
 
 use std::f64::consts::TAU;
 
-use awgsf_dsp::{local_phase, to_code, turns_at};
+use awgsf_dsp::{local_phase, turns_at};
 use awgsf_plugin_api::{ChannelStats, OutputScale};
 
-use crate::kernels::{ramp_into, rotate_into, CalibFigures, RampCell, CELL, LANES};
-use crate::prepare::{PreparedChannel, PreparedPart, PreparedSegment};
+use crate::kernels::{ramp_into, rotate_into, CalibFigures, Phasor, RampCell, CELL, LANES};
+use crate::prepare::{PreparedChannel, PreparedPart, PreparedSegment, SteadyTone};
+use crate::simd::{F64s, Scalar};
 
 /// Samples per parallel work item.
 pub const ITEM: u64 = 64 * 1024;
@@ -78,7 +79,8 @@ pub fn render_range(
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.
         Isa::Avx2 => unsafe { render_avx2(seg, start, out) },
-        _ => render_generic(seg, start, out),
+        // SAFETY: scalar operations run everywhere.
+        _ => unsafe { render_generic::<Scalar, LANES>(seg, start, out) },
     }
 }
 
@@ -89,7 +91,7 @@ unsafe fn render_avx512(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
-    render_generic(seg, start, out)
+    render_generic::<crate::simd::Avx512, { LANES / 8 }>(seg, start, out)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -99,11 +101,13 @@ unsafe fn render_avx2(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
-    render_generic(seg, start, out)
+    render_generic::<crate::simd::Avx2, { LANES / 4 }>(seg, start, out)
 }
 
+/// # Safety
+/// The CPU must support `S`'s instruction set.
 #[inline(always)]
-fn render_generic(
+unsafe fn render_generic<S: F64s, const N: usize>(
     seg: &PreparedSegment<'_>,
     start: u64,
     out: &mut OutSlice<'_>,
@@ -127,7 +131,7 @@ fn render_generic(
             w.zeros(rows);
             continue;
         }
-        render_channel(seg, ch, start, start + rows as u64, &mut acc, &mut w);
+        render_channel::<S, N>(seg, ch, start, start + rows as u64, &mut acc, &mut w);
     }
     stats
 }
@@ -141,24 +145,69 @@ struct Writer<'o, 'a, 's> {
     stats: &'s mut ChannelStats,
 }
 
+/// Adding this rounds an `f64` below 2^51 in magnitude to an integer, ties to
+/// even, leaving the integer in the low bits of the sum.
+const ROUNDER: f64 = 6755399441055744.0; // 1.5 * 2^52
+
+/// Card codes of a chunk of voltages (exactly [`awgsf_dsp::to_code`]), with per-lane
+/// peaks and clip counts; lanes past the data must hold 0.
+#[inline(always)]
+fn codes_chunk(
+    v: &[f64; LANES],
+    scale: &OutputScale,
+    peak: &mut [f64; LANES],
+    clipped: &mut [u64; LANES],
+) -> [i16; LANES] {
+    let mut codes = [0i16; LANES];
+    for l in 0..LANES {
+        let x = v[l] / scale.full_scale_mv;
+        let a = x.abs();
+        clipped[l] += (a > scale.clip) as u64;
+        let vabs = v[l].abs();
+        peak[l] = if vabs > peak[l] { vabs } else { peak[l] };
+        let c = if x > scale.clip {
+            scale.clip
+        } else if x < -scale.clip {
+            -scale.clip
+        } else {
+            x
+        };
+        let t = c * scale.full_scale + ROUNDER;
+        codes[l] = t.to_bits().wrapping_sub(ROUNDER.to_bits()) as i16;
+    }
+    codes
+}
+
 impl Writer<'_, '_, '_> {
     #[inline(always)]
     fn put(&mut self, row: usize, values: &[f64]) {
         let mut peak = self.stats.peak_mv;
         let mut clipped = 0u64;
         let first = row * self.stride + self.column;
+        let stride = self.stride;
         match self.out {
             OutSlice::I16(o) => {
-                for (j, &v) in values.iter().enumerate() {
-                    let (code, clip) = to_code(v, &self.scale);
-                    o[first + j * self.stride] = code;
-                    clipped += clip as u64;
-                    peak = peak.max(v.abs());
+                let mut dst = o[first..].iter_mut().step_by(stride);
+                let mut lane_peak = [0.0f64; LANES];
+                let mut lane_clipped = [0u64; LANES];
+                for chunk in values.chunks(LANES) {
+                    let mut v = [0.0f64; LANES];
+                    v[..chunk.len()].copy_from_slice(chunk);
+                    let codes = codes_chunk(&v, &self.scale, &mut lane_peak, &mut lane_clipped);
+                    // The finite side first: zip must not pull a slot it cannot fill.
+                    for (&code, d) in codes[..chunk.len()].iter().zip(&mut dst) {
+                        *d = code;
+                    }
                 }
+                peak = lane_peak
+                    .iter()
+                    .fold(peak, |m, &p| if p > m { p } else { m });
+                clipped += lane_clipped.iter().sum::<u64>();
             }
             OutSlice::F32(o) => {
-                for (j, &v) in values.iter().enumerate() {
-                    o[first + j * self.stride] = v as f32;
+                let dst = o[first..].iter_mut().step_by(stride);
+                for (d, &v) in dst.zip(values) {
+                    *d = v as f32;
                     clipped += (v.abs() / self.scale.full_scale_mv > self.scale.clip) as u64;
                     peak = peak.max(v.abs());
                 }
@@ -177,7 +226,7 @@ impl Writer<'_, '_, '_> {
 }
 
 #[inline(always)]
-fn render_channel(
+unsafe fn render_channel<S: F64s, const N: usize>(
     seg: &PreparedSegment<'_>,
     ch: &PreparedChannel<'_>,
     start: u64,
@@ -200,7 +249,7 @@ fn render_channel(
             let anchor = cell * CELL;
             let i0 = (l0.max(anchor) - anchor) as usize;
             let i1 = (l1.min(anchor + CELL) - anchor) as usize;
-            render_cell(seg, ch, part, anchor, i0, i1, acc, w.stats);
+            render_cell::<S, N>(seg, ch, part, anchor, i0, i1, acc, w.stats);
             let q0 = i0 / LANES;
             let row = (off + anchor + i0 as u64 - start) as usize;
             w.put(row, &acc[i0 - q0 * LANES..i1 - q0 * LANES]);
@@ -213,7 +262,7 @@ fn render_channel(
 /// `anchor` into `acc`, which then holds chunks `i0 / LANES ..` of the cell.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn render_cell(
+unsafe fn render_cell<S: F64s, const N: usize>(
     seg: &PreparedSegment<'_>,
     ch: &PreparedChannel<'_>,
     part: &PreparedPart<'_>,
@@ -229,18 +278,32 @@ fn render_cell(
     let buf = &mut acc[..(q1 - q0) * LANES];
     buf.fill(0.0);
     let count = (i1 - i0) as u64;
-    for t in &part.steady {
+    let phasor = |t: &SteadyTone| {
         let turns = turns_at(part.plan, &t.tone, fs, anchor);
         let (s, c) = (TAU * turns).sin_cos();
         let (zr, zi) = (t.amp_mv * c, t.amp_mv * s);
-        let mut re = [0.0; LANES];
-        let mut im = [0.0; LANES];
+        let mut p = Phasor {
+            re: [0.0; LANES],
+            im: [0.0; LANES],
+            step_re: t.step_re,
+            step_im: t.step_im,
+        };
         for l in 0..LANES {
-            re[l] = zr.mul_add(t.lane_re[l], -(zi * t.lane_im[l]));
-            im[l] = zr.mul_add(t.lane_im[l], zi * t.lane_re[l]);
+            p.re[l] = zr.mul_add(t.lane_re[l], -(zi * t.lane_im[l]));
+            p.im[l] = zr.mul_add(t.lane_im[l], zi * t.lane_re[l]);
         }
-        rotate_into(buf, re, im, t.step_re, t.step_im, q0);
-        if ch.calib.is_some() {
+        p
+    };
+    // Tones go in pairs (a fixed grouping per part, so sums are always formed alike).
+    for pair in part.steady.chunks(2) {
+        match pair {
+            [a, b] => rotate_into::<S, N, 2>(buf, [&phasor(a), &phasor(b)], q0),
+            [a] => rotate_into::<S, N, 1>(buf, [&phasor(a)], q0),
+            _ => unreachable!("chunks(2) yields one or two tones"),
+        }
+    }
+    if ch.calib.is_some() {
+        for t in &part.steady {
             stats.calib_clamped += count * t.clamped as u64;
             stats.calib_max_ratio = stats.calib_max_ratio.max(t.ratio);
         }
@@ -258,6 +321,6 @@ fn render_cell(
         };
         ramp_into(buf, &cell, q0, (i0, i1), &mut fig);
     }
-    stats.calib_clamped += fig.clamped;
-    stats.calib_max_ratio = stats.calib_max_ratio.max(fig.max_ratio);
+    stats.calib_clamped += fig.clamped();
+    stats.calib_max_ratio = stats.calib_max_ratio.max(fig.max_ratio());
 }
