@@ -31,7 +31,8 @@ use awgsf_plugin_api::{
 use rayon::prelude::*;
 
 use crate::prepare::{prepare, PreparedSegment};
-use crate::render::{render_range, Isa, OutSlice, ITEM};
+use crate::render::{render_range, OutSlice, ITEM};
+pub use crate::render::Isa;
 pub use crate::settings::Settings;
 
 /// Plugin name used in configs.
@@ -60,6 +61,19 @@ impl CpuSimd {
     /// Opens the backend from its settings text (a JSON object).
     pub fn from_json(text: &str) -> PluginResult<CpuSimd> {
         CpuSimd::new(Settings::parse(text)?)
+    }
+
+    /// The same backend running the kernels built for `isa` (the fastest this CPU
+    /// supports is chosen by default). Every level produces the same bytes.
+    pub fn with_isa(mut self, isa: Isa) -> PluginResult<CpuSimd> {
+        if !isa.supported() {
+            return Err(PluginError::unsupported(format!(
+                "cpu-simd: this CPU cannot run the {} kernels",
+                isa.name()
+            )));
+        }
+        self.isa = isa;
+        Ok(self)
     }
 
     /// Worker threads.

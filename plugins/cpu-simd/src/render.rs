@@ -37,22 +37,32 @@ pub enum Isa {
 impl Isa {
     /// The best level this CPU runs.
     pub fn detect() -> Isa {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-                && std::arch::is_x86_feature_detected!("avx512vl")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Isa::Avx512;
+        [Isa::Avx512, Isa::Avx2]
+            .into_iter()
+            .find(|i| i.supported())
+            .unwrap_or(Isa::Baseline)
+    }
+
+    /// Whether this CPU runs kernels built for `self`.
+    pub fn supported(self) -> bool {
+        match self {
+            Isa::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => {
+                std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                    && std::arch::is_x86_feature_detected!("bmi2")
             }
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Isa::Avx2;
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                Isa::Avx2.supported()
+                    && std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
             }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
         }
-        Isa::Baseline
     }
 
     /// Name for reports.
@@ -72,9 +82,10 @@ pub fn render_range(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
+    assert!(isa.supported(), "kernels for {} on a CPU without them", isa.name());
     match isa {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Isa::detect` found these features on this CPU.
+        // SAFETY: checked just above.
         Isa::Avx512 => unsafe { render_avx512(seg, start, out) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use awgsf_cpu_simd::CpuSimd;
+use awgsf_cpu_simd::{CpuSimd, Isa};
 use awgsf_plugin_api::{OutputBuffer, RenderJob, SegmentPlan, SynthesisBackend};
 use common::{backend, random_segment, render_i16, render_mv, Rng, Shape};
 use proptest::prelude::*;
@@ -33,6 +33,27 @@ fn render_split(b: &CpuSimd, seg: &SegmentPlan, cuts: &[u64]) -> Vec<i16> {
     b.render(&mut jobs).expect("render succeeds");
     drop(jobs);
     out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Every instruction-set level this CPU runs gives the same bytes.
+    #[test]
+    fn same_bytes_for_every_instruction_set(seed in any::<u64>()) {
+        let seg = random_segment(seed, SHAPE);
+        let n = seg.n_samples;
+        let (best, _) = render_i16(&backend(2), &seg, 0, n);
+        for isa in [Isa::Avx512, Isa::Avx2, Isa::Baseline] {
+            if !isa.supported() {
+                println!("skipped: this CPU cannot run the {} kernels", isa.name());
+                continue;
+            }
+            let b = backend(2).with_isa(isa).expect("supported");
+            let (out, _) = render_i16(&b, &seg, 0, n);
+            prop_assert!(out == best, "{} kernels differ", isa.name());
+        }
+    }
 }
 
 proptest! {
