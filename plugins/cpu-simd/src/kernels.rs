@@ -216,8 +216,14 @@ fn calibrate_lanes(
     valid: (usize, usize),
     fig: &mut CalibFigures,
 ) -> [f64; LANES] {
-    let (g, v0) = match freq {
-        FreqModel::Const { g, v0 } => ([g; LANES], [v0; LANES]),
+    let mut ratio = [0.0; LANES];
+    let v0 = match freq {
+        FreqModel::Const { inv_g, v0 } => {
+            for l in 0..LANES {
+                ratio[l] = p[l].max(0.0) * inv_g;
+            }
+            [v0; LANES]
+        }
         FreqModel::Moving { f0, d, min_jerk } => {
             let shape = if min_jerk { min_jerk_lanes(u) } else { *u };
             let mut x = [0.0; LANES];
@@ -230,14 +236,13 @@ fn calibrate_lanes(
             for l in 0..LANES {
                 g[l] = g[l].max(cal.min_g);
                 v0[l] = v0[l].mul_add(v0[l], cal.min_v0_sq).sqrt();
+                ratio[l] = p[l].max(0.0) / g[l];
             }
-            (g, v0)
+            v0
         }
     };
     let mut out = [0.0; LANES];
-    let mut ratio = [0.0; LANES];
     for l in 0..LANES {
-        ratio[l] = p[l].max(0.0) / g[l];
         out[l] = v0[l] * FRAC_2_PI * asin_sqrt(ratio[l].min(cal.cap));
     }
     let lanes = fig.clamped.iter_mut().zip(fig.max_ratio.iter_mut());
@@ -277,11 +282,14 @@ pub fn ramp_into(
             u[l] = k[l] * cell.inv_n;
         }
         // Cycles since the anchor: Horner over the local phase polynomial.
-        let mut theta = [0.0; LANES];
+        let mut theta = [0.0f64; LANES];
         for &c in coeffs.iter().rev() {
             for l in 0..LANES {
-                theta[l] = (theta[l] + c) * idx[l];
+                theta[l] = theta[l].mul_add(idx[l], c);
             }
+        }
+        for l in 0..LANES {
+            theta[l] *= idx[l];
         }
         let mut s = [0.0; LANES];
         for l in 0..LANES {

@@ -31,8 +31,8 @@ use awgsf_plugin_api::{
 use rayon::prelude::*;
 
 use crate::prepare::{prepare, PreparedSegment};
-use crate::render::{render_range, OutSlice, ITEM};
 pub use crate::render::Isa;
+use crate::render::{render_range, OutSlice, ITEM};
 pub use crate::settings::Settings;
 
 /// Plugin name used in configs.

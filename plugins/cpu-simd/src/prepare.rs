@@ -62,8 +62,8 @@ pub enum AmpModel {
 /// Frequency of a ramp tone on a calibrated channel.
 #[derive(Clone, Copy, Debug)]
 pub enum FreqModel {
-    /// Constant frequency: reachable power `g` and RF scale `v0` computed once.
-    Const { g: f64, v0: f64 },
+    /// Constant frequency: `1 / g` (reachable power) and RF scale `v0` computed once.
+    Const { inv_g: f64, v0: f64 },
     /// `f0 + d shape(u)`, shape linear or minimum-jerk.
     Moving { f0: f64, d: f64, min_jerk: bool },
 }
@@ -208,7 +208,7 @@ fn prepare_part<'a>(
                 }
             } else {
                 let (g, v0) = calib_g_v0(c, tone.f0_hz);
-                FreqModel::Const { g, v0 }
+                FreqModel::Const { inv_g: 1.0 / g, v0 }
             }
         });
         ramps.push(RampTone {

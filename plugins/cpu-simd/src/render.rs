@@ -82,7 +82,11 @@ pub fn render_range(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
-    assert!(isa.supported(), "kernels for {} on a CPU without them", isa.name());
+    assert!(
+        isa.supported(),
+        "kernels for {} on a CPU without them",
+        isa.name()
+    );
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: checked just above.
