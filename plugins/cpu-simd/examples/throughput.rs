@@ -1,7 +1,7 @@
 //! Renders the benchmark program repeatedly and prints tone-samples per second of
 //! wall time; run under `perf stat -e task-clock` to see CPU time on a busy machine.
 //!
-//! `cargo run --release -p awgsf-cpu-simd --example throughput -- [threads] [reps] [calibrated|uncalibrated|holds|ramps]`
+//! `cargo run --release -p awgsf-cpu-simd --example throughput -- [threads] [reps] [calibrated|uncalibrated|holds|ramps|ramps_uncalibrated]`
 
 #[path = "../benches/workload.rs"]
 mod workload;
@@ -22,6 +22,10 @@ fn main() {
         "holds" => program(false)
             .into_iter()
             .filter(|s| s.channels[0].parts[0].kind == InterpKind::Hold)
+            .collect(),
+        "ramps_uncalibrated" => program(false)
+            .into_iter()
+            .filter(|s| s.channels[0].parts[0].kind != InterpKind::Hold)
             .collect(),
         "ramps" => program(true)
             .into_iter()
