@@ -134,28 +134,75 @@ unsafe fn render_generic<S: F64s, const N: usize>(
     } / nch.max(1);
     let mut acc = vec![0.0f64; CELL as usize];
     let mut stats = vec![ChannelStats::default(); nch];
+    // Channels are rendered into contiguous columns, then interleaved in one pass
+    // (a single channel is its own column).
+    let mut cols = match (nch, &*out) {
+        (1, _) => Columns::None,
+        (_, OutSlice::I16(_)) => Columns::I16(vec![0; rows * nch]),
+        (_, OutSlice::F32(_)) => Columns::F32(vec![0.0; rows * nch]),
+    };
     for (c, ch) in seg.channels.iter().enumerate() {
+        let col = match (&mut cols, &mut *out) {
+            (Columns::None, OutSlice::I16(o)) => Column::I16(o),
+            (Columns::None, OutSlice::F32(o)) => Column::F32(o),
+            (Columns::I16(v), _) => Column::I16(&mut v[c * rows..(c + 1) * rows]),
+            (Columns::F32(v), _) => Column::F32(&mut v[c * rows..(c + 1) * rows]),
+        };
         let mut w = Writer {
-            out,
-            stride: nch,
-            column: c,
+            col,
             scale: seg.plan.scale,
             stats: &mut stats[c],
         };
         if ch.parts.is_empty() {
-            w.zeros(rows);
+            w.zeros();
             continue;
         }
         render_channel::<S, N>(seg, ch, start, start + rows as u64, &mut acc, &mut w);
     }
+    match (&cols, out) {
+        (Columns::I16(v), OutSlice::I16(o)) => interleave(v, rows, o),
+        (Columns::F32(v), OutSlice::F32(o)) => interleave(v, rows, o),
+        _ => {}
+    }
     stats
 }
 
-/// Writes converted values into one column of the item's rows.
-struct Writer<'o, 'a, 's> {
-    out: &'o mut OutSlice<'a>,
-    stride: usize,
-    column: usize,
+/// Per-channel columns of an item with several channels.
+enum Columns {
+    None,
+    I16(Vec<i16>),
+    F32(Vec<f32>),
+}
+
+/// One channel's contiguous column.
+enum Column<'a> {
+    I16(&'a mut [i16]),
+    F32(&'a mut [f32]),
+}
+
+/// Interleaves `nch` columns of `rows` values (`cols`, column after column) into
+/// `out` (row after row).
+#[inline(always)]
+fn interleave<T: Copy>(cols: &[T], rows: usize, out: &mut [T]) {
+    let nch = out.len() / rows.max(1);
+    if nch == 2 {
+        let (a, b) = cols.split_at(rows);
+        for ((o, &x), &y) in out.chunks_exact_mut(2).zip(a).zip(b) {
+            o[0] = x;
+            o[1] = y;
+        }
+        return;
+    }
+    for (c, col) in cols.chunks_exact(rows.max(1)).enumerate() {
+        for (o, &x) in out[c..].iter_mut().step_by(nch).zip(col) {
+            *o = x;
+        }
+    }
+}
+
+/// Writes converted values into one channel's column.
+struct Writer<'c, 's> {
+    col: Column<'c>,
     scale: OutputScale,
     stats: &'s mut ChannelStats,
 }
@@ -193,35 +240,38 @@ fn codes_chunk(
     codes
 }
 
-impl Writer<'_, '_, '_> {
+impl Writer<'_, '_> {
     #[inline(always)]
     fn put(&mut self, row: usize, values: &[f64]) {
         let mut peak = self.stats.peak_mv;
         let mut clipped = 0u64;
-        let first = row * self.stride + self.column;
-        let stride = self.stride;
-        match self.out {
-            OutSlice::I16(o) => {
-                let mut dst = o[first..].iter_mut().step_by(stride);
+        match &mut self.col {
+            Column::I16(o) => {
+                let dst = &mut o[row..row + values.len()];
                 let mut lane_peak = [0.0f64; LANES];
                 let mut lane_clipped = [0u64; LANES];
-                for chunk in values.chunks(LANES) {
-                    let mut v = [0.0f64; LANES];
-                    v[..chunk.len()].copy_from_slice(chunk);
-                    let codes = codes_chunk(&v, &self.scale, &mut lane_peak, &mut lane_clipped);
-                    // The finite side first: zip must not pull a slot it cannot fill.
-                    for (&code, d) in codes[..chunk.len()].iter().zip(&mut dst) {
-                        *d = code;
-                    }
+                let mut d = dst.chunks_exact_mut(LANES);
+                let mut v = values.chunks_exact(LANES);
+                for (d, v) in (&mut d).zip(&mut v) {
+                    let v: &[f64; LANES] = v.try_into().expect("chunk of LANES");
+                    let codes = codes_chunk(v, &self.scale, &mut lane_peak, &mut lane_clipped);
+                    d.copy_from_slice(&codes);
+                }
+                let (d, v) = (d.into_remainder(), v.remainder());
+                if !v.is_empty() {
+                    let mut padded = [0.0f64; LANES];
+                    padded[..v.len()].copy_from_slice(v);
+                    let codes =
+                        codes_chunk(&padded, &self.scale, &mut lane_peak, &mut lane_clipped);
+                    d.copy_from_slice(&codes[..v.len()]);
                 }
                 peak = lane_peak
                     .iter()
                     .fold(peak, |m, &p| if p > m { p } else { m });
                 clipped += lane_clipped.iter().sum::<u64>();
             }
-            OutSlice::F32(o) => {
-                let dst = o[first..].iter_mut().step_by(stride);
-                for (d, &v) in dst.zip(values) {
+            Column::F32(o) => {
+                for (d, &v) in o[row..row + values.len()].iter_mut().zip(values) {
                     *d = v as f32;
                     clipped += (v.abs() / self.scale.full_scale_mv > self.scale.clip) as u64;
                     peak = peak.max(v.abs());
@@ -232,10 +282,10 @@ impl Writer<'_, '_, '_> {
         self.stats.clipped_samples += clipped;
     }
 
-    fn zeros(&mut self, rows: usize) {
-        match self.out {
-            OutSlice::I16(o) => (0..rows).for_each(|r| o[r * self.stride + self.column] = 0),
-            OutSlice::F32(o) => (0..rows).for_each(|r| o[r * self.stride + self.column] = 0.0),
+    fn zeros(&mut self) {
+        match &mut self.col {
+            Column::I16(o) => o.fill(0),
+            Column::F32(o) => o.fill(0.0),
         }
     }
 }
@@ -247,7 +297,7 @@ unsafe fn render_channel<S: F64s, const N: usize>(
     start: u64,
     end: u64,
     acc: &mut [f64],
-    w: &mut Writer<'_, '_, '_>,
+    w: &mut Writer<'_, '_>,
 ) {
     let first = ch
         .parts
