@@ -33,6 +33,14 @@ fn main() {
             .collect(),
         _ => program(true),
     };
+    // AWGSF_SEGMENT=<index> keeps one segment of the program.
+    let segs: Vec<_> = match std::env::var("AWGSF_SEGMENT")
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+    {
+        Some(i) => segs.into_iter().filter(|s| s.index == i).collect(),
+        None => segs,
+    };
     let backend = CpuSimd::new(Settings { threads }).expect("backend");
     let mut bufs: Vec<Vec<i16>> = segs
         .iter()
