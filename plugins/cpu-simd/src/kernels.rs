@@ -9,6 +9,9 @@
 //! always compute whole chunks from the chunk holding the first requested sample;
 //! lanes outside the request are computed and discarded.
 
+// Lane loops index several lane arrays in lockstep; that is the shape that vectorises.
+#![allow(clippy::needless_range_loop)]
+
 use std::f64::consts::FRAC_2_PI;
 
 use awgsf_dsp::LocalPhase;
@@ -32,6 +35,47 @@ pub struct Phasor {
     pub step_im: f64,
 }
 
+/// Multiplies every lane of `T` phasors by their step (`w^LANES`).
+#[inline(always)]
+unsafe fn advance<S: F64s, const N: usize, const T: usize>(
+    re: &mut [[S; N]; T],
+    im: &mut [[S; N]; T],
+    wr: &[S; T],
+    wi: &[S; T],
+) {
+    for t in 0..T {
+        for v in 0..N {
+            let r = re[t][v].mul_add(wr[t], im[t][v].mul(wi[t]).neg());
+            let i = re[t][v].mul_add(wi[t], im[t][v].mul(wr[t]));
+            re[t][v] = r;
+            im[t][v] = i;
+        }
+    }
+}
+
+/// Loads `T` phasors into vectors: `(re, im, step_re, step_im)`.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+unsafe fn load_phasors<S: F64s, const N: usize, const T: usize>(
+    tones: [&Phasor; T],
+) -> ([[S; N]; T], [[S; N]; T], [S; T], [S; T]) {
+    debug_assert_eq!(N * S::W, LANES);
+    let zero = S::splat(0.0);
+    let mut re = [[zero; N]; T];
+    let mut im = [[zero; N]; T];
+    let mut wr = [zero; T];
+    let mut wi = [zero; T];
+    for t in 0..T {
+        for v in 0..N {
+            re[t][v] = S::load(tones[t].re.as_ptr().add(v * S::W));
+            im[t][v] = S::load(tones[t].im.as_ptr().add(v * S::W));
+        }
+        wr[t] = S::splat(tones[t].step_re);
+        wi[t] = S::splat(tones[t].step_im);
+    }
+    (re, im, wr, wi)
+}
+
 /// Adds the imaginary parts of `T` rotating phasors to `acc`, chunk by chunk
 /// (`acc += im_0 + im_1 + ...`), with `N` vectors of `S` per chunk
 /// (`N * S::W == LANES`).
@@ -49,36 +93,7 @@ pub unsafe fn rotate_into<S: F64s, const N: usize, const T: usize>(
     tones: [&Phasor; T],
     skip: usize,
 ) {
-    debug_assert_eq!(N * S::W, LANES);
-    let zero = S::splat(0.0);
-    let mut re = [[zero; N]; T];
-    let mut im = [[zero; N]; T];
-    let mut wr = [zero; T];
-    let mut wi = [zero; T];
-    for t in 0..T {
-        for v in 0..N {
-            re[t][v] = S::load(tones[t].re.as_ptr().add(v * S::W));
-            im[t][v] = S::load(tones[t].im.as_ptr().add(v * S::W));
-        }
-        wr[t] = S::splat(tones[t].step_re);
-        wi[t] = S::splat(tones[t].step_im);
-    }
-    #[inline(always)]
-    unsafe fn advance<S: F64s, const N: usize, const T: usize>(
-        re: &mut [[S; N]; T],
-        im: &mut [[S; N]; T],
-        wr: &[S; T],
-        wi: &[S; T],
-    ) {
-        for t in 0..T {
-            for v in 0..N {
-                let r = re[t][v].mul_add(wr[t], im[t][v].mul(wi[t]).neg());
-                let i = re[t][v].mul_add(wi[t], im[t][v].mul(wr[t]));
-                re[t][v] = r;
-                im[t][v] = i;
-            }
-        }
-    }
+    let (mut re, mut im, wr, wi) = load_phasors::<S, N, T>(tones);
     for _ in 0..skip {
         advance(&mut re, &mut im, &wr, &wi);
     }
@@ -90,6 +105,37 @@ pub unsafe fn rotate_into<S: F64s, const N: usize, const T: usize>(
                 sum = sum.add(lanes[v]);
             }
             S::load(p).add(sum).store(p);
+        }
+        advance(&mut re, &mut im, &wr, &wi);
+    }
+}
+
+/// Adds a tone at a fixed frequency whose amplitude moves: the unit phasor rotates
+/// as in [`rotate_into`] and every chunk is scaled by the per-sample amplitude of
+/// [`amplitude_chunk`].
+///
+/// # Safety
+/// The CPU must support `S`'s instruction set.
+#[inline(always)]
+pub unsafe fn rotate_ramp_into<S: F64s, const N: usize>(
+    acc: &mut [f64],
+    tone: &Phasor,
+    cell: &RampCell<'_>,
+    q0: usize,
+    valid: (usize, usize),
+    fig: &mut CalibFigures,
+) {
+    let (mut re, mut im, wr, wi) = load_phasors::<S, N, 1>([tone]);
+    for _ in 0..q0 {
+        advance(&mut re, &mut im, &wr, &wi);
+    }
+    for (qi, chunk) in acc.chunks_exact_mut(LANES).enumerate() {
+        let a = amplitude_chunk(cell, (q0 + qi) * LANES, valid, fig);
+        for v in 0..N {
+            let p = chunk.as_mut_ptr().add(v * S::W);
+            S::load(a.as_ptr().add(v * S::W))
+                .mul_add(im[0][v], S::load(p))
+                .store(p);
         }
         advance(&mut re, &mut im, &wr, &wi);
     }
@@ -259,6 +305,27 @@ fn calibrate_lanes(
     out
 }
 
+/// RF amplitude (mV) of the chunk of a ramp tone at cell-relative `base`.
+#[inline(always)]
+fn amplitude_chunk(
+    cell: &RampCell<'_>,
+    base: usize,
+    valid: (usize, usize),
+    fig: &mut CalibFigures,
+) -> [f64; LANES] {
+    let mut k = [0.0; LANES];
+    let mut u = [0.0; LANES];
+    for l in 0..LANES {
+        k[l] = (cell.anchor + (base + l) as u64) as f64;
+        u[l] = k[l] * cell.inv_n;
+    }
+    let p = amp_lanes(cell.amp, &k, &u);
+    match (cell.calib, cell.freq) {
+        (Some(cal), Some(freq)) => calibrate_lanes(cal, freq, &p, &u, base, valid, fig),
+        _ => p,
+    }
+}
+
 /// Adds one ramp tone to `acc`, which holds the chunks `q0..` of the cell; `valid`
 /// is the requested cell-relative sample range (for the calibration figures).
 #[inline(always)]
@@ -274,12 +341,8 @@ pub fn ramp_into(
     for (qi, chunk) in acc.chunks_exact_mut(LANES).enumerate() {
         let base = (q0 + qi) * LANES;
         let mut idx = [0.0; LANES];
-        let mut k = [0.0; LANES];
-        let mut u = [0.0; LANES];
         for l in 0..LANES {
             idx[l] = (base + l) as f64;
-            k[l] = (cell.anchor + (base + l) as u64) as f64;
-            u[l] = k[l] * cell.inv_n;
         }
         // Cycles since the anchor: Horner over the local phase polynomial.
         let mut theta = [0.0f64; LANES];
@@ -295,11 +358,7 @@ pub fn ramp_into(
         for l in 0..LANES {
             s[l] = sin_turns(cell.turns0 + theta[l]);
         }
-        let p = amp_lanes(cell.amp, &k, &u);
-        let a = match (cell.calib, cell.freq) {
-            (Some(cal), Some(freq)) => calibrate_lanes(cal, freq, &p, &u, base, valid, fig),
-            _ => p,
-        };
+        let a = amplitude_chunk(cell, base, valid, fig);
         for l in 0..LANES {
             chunk[l] = a[l].mul_add(s[l], chunk[l]);
         }

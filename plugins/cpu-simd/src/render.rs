@@ -7,11 +7,14 @@
 
 use std::f64::consts::TAU;
 
-use awgsf_dsp::{local_phase, turns_at};
+use awgsf_dsp::{local_phase, turns_at, LocalPhase};
+use awgsf_plugin_api::TonePlan;
 use awgsf_plugin_api::{ChannelStats, OutputScale};
 
-use crate::kernels::{ramp_into, rotate_into, CalibFigures, Phasor, RampCell, CELL, LANES};
-use crate::prepare::{PreparedChannel, PreparedPart, PreparedSegment, SteadyTone};
+use crate::kernels::{
+    ramp_into, rotate_into, rotate_ramp_into, CalibFigures, Phasor, RampCell, CELL, LANES,
+};
+use crate::prepare::{PreparedChannel, PreparedPart, PreparedSegment, Rotation, SteadyTone};
 use crate::simd::{F64s, Scalar};
 
 /// Samples per parallel work item.
@@ -343,27 +346,29 @@ unsafe fn render_cell<S: F64s, const N: usize>(
     let buf = &mut acc[..(q1 - q0) * LANES];
     buf.fill(0.0);
     let count = (i1 - i0) as u64;
-    let phasor = |t: &SteadyTone| {
-        let turns = turns_at(part.plan, &t.tone, fs, anchor);
+    // The unit phasor of a fixed-frequency tone at this cell's lanes, times `amp`.
+    let phasor = |tone: &TonePlan, rot: &Rotation, amp: f64| {
+        let turns = turns_at(part.plan, tone, fs, anchor);
         let (s, c) = (TAU * turns).sin_cos();
-        let (zr, zi) = (t.amp_mv * c, t.amp_mv * s);
+        let (zr, zi) = (amp * c, amp * s);
         let mut p = Phasor {
             re: [0.0; LANES],
             im: [0.0; LANES],
-            step_re: t.step_re,
-            step_im: t.step_im,
+            step_re: rot.step_re,
+            step_im: rot.step_im,
         };
         for l in 0..LANES {
-            p.re[l] = zr.mul_add(t.lane_re[l], -(zi * t.lane_im[l]));
-            p.im[l] = zr.mul_add(t.lane_im[l], zi * t.lane_re[l]);
+            p.re[l] = zr.mul_add(rot.lane_re[l], -(zi * rot.lane_im[l]));
+            p.im[l] = zr.mul_add(rot.lane_im[l], zi * rot.lane_re[l]);
         }
         p
     };
+    let steady = |t: &SteadyTone| phasor(&t.tone, &t.rot, t.amp_mv);
     // Tones go in pairs (a fixed grouping per part, so sums are always formed alike).
     for pair in part.steady.chunks(2) {
         match pair {
-            [a, b] => rotate_into::<S, N, 2>(buf, [&phasor(a), &phasor(b)], q0),
-            [a] => rotate_into::<S, N, 1>(buf, [&phasor(a)], q0),
+            [a, b] => rotate_into::<S, N, 2>(buf, [&steady(a), &steady(b)], q0),
+            [a] => rotate_into::<S, N, 1>(buf, [&steady(a)], q0),
             _ => unreachable!("chunks(2) yields one or two tones"),
         }
     }
@@ -375,16 +380,29 @@ unsafe fn render_cell<S: F64s, const N: usize>(
     }
     let mut fig = CalibFigures::default();
     for t in &part.ramps {
-        let cell = RampCell {
-            turns0: turns_at(part.plan, &t.tone, fs, anchor),
-            phase: local_phase(part.plan, &t.tone, fs, anchor),
+        let mut cell = RampCell {
+            turns0: 0.0,
+            phase: LocalPhase {
+                coeffs: [0.0; 7],
+                degree: 0,
+            },
             anchor,
             inv_n: part.inv_n,
             amp: t.amp,
             freq: t.freq,
             calib: ch.calib.as_ref(),
         };
-        ramp_into(buf, &cell, q0, (i0, i1), &mut fig);
+        match &t.rot {
+            Some(rot) => {
+                let p = phasor(&t.tone, rot, 1.0);
+                rotate_ramp_into::<S, N>(buf, &p, &cell, q0, (i0, i1), &mut fig);
+            }
+            None => {
+                cell.turns0 = turns_at(part.plan, &t.tone, fs, anchor);
+                cell.phase = local_phase(part.plan, &t.tone, fs, anchor);
+                ramp_into(buf, &cell, q0, (i0, i1), &mut fig);
+            }
+        }
     }
     stats.calib_clamped += fig.clamped();
     stats.calib_max_ratio = stats.calib_max_ratio.max(fig.max_ratio());
