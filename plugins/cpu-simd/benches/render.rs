@@ -8,7 +8,7 @@ mod workload;
 use awgsf_cpu_simd::{CpuSimd, Settings};
 use awgsf_plugin_api::InterpKind;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use workload::{program, render_all, tone_samples};
+use workload::{program, recreate_mol_exp, render_all, tone_samples};
 
 fn bench(c: &mut Criterion) {
     let backend = CpuSimd::new(Settings { threads: 0 }).expect("backend");
@@ -20,6 +20,8 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("mol_exp_like_625MSps");
     group.sample_size(10);
     for (name, segs) in [
+        ("recreate_mol_exp_calibrated", recreate_mol_exp(true)),
+        ("recreate_mol_exp_uncalibrated", recreate_mol_exp(false)),
         ("uncalibrated", program(false)),
         ("calibrated", program(true)),
         (

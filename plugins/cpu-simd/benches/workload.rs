@@ -178,3 +178,122 @@ pub fn render_all(b: &CpuSimd, segs: &[SegmentPlan], bufs: &mut [Vec<i16>]) {
     b.render(&mut jobs).expect("render succeeds");
     black_box(&jobs);
 }
+
+/// One channel's move in a segment of [`recreate_mol_exp`]: interpolation, tone
+/// count, frequency offset reached (Hz) and amplitude factor reached.
+#[derive(Clone, Copy)]
+struct Move {
+    kind: InterpKind,
+    tones: usize,
+    df: f64,
+    amp_to: f64,
+}
+
+const fn hold(tones: usize) -> Move {
+    Move {
+        kind: InterpKind::Hold,
+        tones,
+        df: 0.0,
+        amp_to: 1.0,
+    }
+}
+
+/// The segment structure of the reference library's `recreate_mol_exp` preset at
+/// 625 MS/s (lengths, kinds and tone counts as quantised: 8.35 M samples per
+/// channel, 78 M tone-samples): H with 12 then 8 tones, V with 1-2, loading holds,
+/// a 1 ms min_jerk rearrangement, adiabatic amplitude ramps and linear moves of
+/// 1-2 ms, each ramp followed by a short hold at its end state.
+pub fn recreate_mol_exp(calibrated: bool) -> Vec<SegmentPlan> {
+    let adiabatic = |tones, amp_to| Move {
+        kind: InterpKind::AdiabaticRamp,
+        tones,
+        df: 0.0,
+        amp_to,
+    };
+    let linear = |tones, df| Move {
+        kind: InterpKind::Linear,
+        tones,
+        df,
+        amp_to: 1.0,
+    };
+    let min_jerk = Move {
+        kind: InterpKind::MinJerk,
+        tones: 8,
+        df: 1.2e6,
+        amp_to: 1.0,
+    };
+    // (samples of the main part, H, V, samples of the trailing hold)
+    let table: [(u64, Move, Move, u64); 14] = [
+        (1, hold(0), hold(0), 191),
+        (124_960, hold(12), hold(1), 0),
+        (625_000, min_jerk, hold(1), 24),
+        (625_000, adiabatic(8, 1.3), hold(1), 24),
+        (24_992, hold(8), hold(1), 0),
+        (625_000, hold(8), linear(1, 2e6), 24),
+        (1_250_000, adiabatic(8, 0.0), adiabatic(1, 0.0), 16),
+        (24_992, hold(8), hold(1), 0),
+        (1_250_000, hold(8), adiabatic(1, 1.0), 16),
+        (1_250_000, hold(8), linear(1, -1.5e6), 16),
+        (24_992, hold(8), hold(2), 0),
+        (1_250_000, hold(8), adiabatic(2, 1.0), 16),
+        (1_250_000, hold(8), linear(2, 1.5e6), 16),
+        (24_992, hold(8), hold(2), 0),
+    ];
+    let (amp_h, amp_v) = if calibrated {
+        (0.08, 0.4)
+    } else {
+        (60.0, 300.0)
+    };
+    let parts_of = |m: Move, amp: f64, main: u64, tail: u64| {
+        let start = bank(m.tones, amp);
+        let end: Vec<TonePlan> = start
+            .iter()
+            .map(|t| TonePlan {
+                f1_hz: t.f0_hz + m.df,
+                a1: t.a0 * m.amp_to,
+                ..*t
+            })
+            .collect();
+        let mut parts = vec![part(m.kind, main, end.clone())];
+        parts[0].tones = RVec::from(
+            start
+                .iter()
+                .zip(&end)
+                .map(|(s, e)| TonePlan {
+                    f1_hz: e.f1_hz,
+                    a1: e.a1,
+                    ..*s
+                })
+                .collect::<Vec<_>>(),
+        );
+        if tail > 0 {
+            let held: Vec<TonePlan> = end
+                .iter()
+                .map(|e| TonePlan {
+                    f0_hz: e.f1_hz,
+                    a0: e.a1,
+                    ..*e
+                })
+                .collect();
+            let mut p = part(InterpKind::Hold, tail, held);
+            p.offset = main;
+            parts.push(p);
+        }
+        parts
+    };
+    table
+        .into_iter()
+        .enumerate()
+        .map(|(i, (main, h, v, tail))| {
+            let mut seg = segment(
+                i as u32,
+                part(InterpKind::Hold, main + tail, vec![]),
+                part(InterpKind::Hold, main + tail, vec![]),
+                calibrated,
+            );
+            seg.channels[0].parts = RVec::from(parts_of(h, amp_h, main, tail));
+            seg.channels[1].parts = RVec::from(parts_of(v, amp_v, main, tail));
+            seg
+        })
+        .collect()
+}

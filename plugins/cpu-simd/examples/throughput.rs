@@ -1,7 +1,7 @@
 //! Renders the benchmark program repeatedly and prints tone-samples per second of
 //! wall time; run under `perf stat -e task-clock` to see CPU time on a busy machine.
 //!
-//! `cargo run --release -p awgsf-cpu-simd --example throughput -- [threads] [reps] [calibrated|uncalibrated|holds|ramps|ramps_uncalibrated]`
+//! `cargo run --release -p awgsf-cpu-simd --example throughput -- [threads] [reps] [calibrated|uncalibrated|holds|ramps|ramps_uncalibrated|mol_exp|mol_exp_uncalibrated]`
 
 #[path = "../benches/workload.rs"]
 mod workload;
@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use awgsf_cpu_simd::{CpuSimd, Settings};
 use awgsf_plugin_api::InterpKind;
-use workload::{program, render_all, tone_samples};
+use workload::{program, recreate_mol_exp, render_all, tone_samples};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -19,6 +19,8 @@ fn main() {
     let which = args.get(3).map(String::as_str).unwrap_or("calibrated");
     let segs = match which {
         "uncalibrated" => program(false),
+        "mol_exp" => recreate_mol_exp(true),
+        "mol_exp_uncalibrated" => recreate_mol_exp(false),
         "holds" => program(false)
             .into_iter()
             .filter(|s| s.channels[0].parts[0].kind == InterpKind::Hold)
