@@ -2,15 +2,19 @@
 //!
 //! Renders any sample range of any segment of a render plan (SEMANTICS.md §7) into
 //! interleaved int16 card codes or f32 millivolts, with rayon over jobs × 64 Ki-sample
-//! items and SIMD kernels compiled for AVX-512, AVX2+FMA and the build target, chosen
-//! at run time.
+//! items and kernels compiled for AVX-512, AVX2+FMA and the build target, chosen at
+//! run time (every level gives the same bytes).
 //!
 //! * Steady tones (constant frequency and amplitude) use a complex-rotation
-//!   recurrence, 16 samples per step, re-anchored every 4096 samples of a part from
-//!   the exact closed-form phase of `awgsf-dsp`.
-//! * Ramp tones are evaluated per sample: local phase polynomial from the same
-//!   anchors, vectorised `sin`, amplitude interpolation, and the sin² calibration at
-//!   the sample's frequency and requested power.
+//!   recurrence, 16 samples per step and two tones per pass, re-anchored every 4096
+//!   samples of a part from the exact closed-form phase of `awgsf-dsp`.
+//! * Tones whose amplitude alone moves use the same rotation, scaled per sample by
+//!   the interpolated (and, on calibrated channels, calibrated) amplitude.
+//! * Tones whose frequency moves are evaluated per sample: local phase polynomial
+//!   from the same anchors, vectorised `sin`, amplitude interpolation, and the sin²
+//!   calibration at the sample's frequency and requested power.
+//! * Each channel is summed per cell in `f64`, converted to codes (or mV) into a
+//!   contiguous column, and the columns are interleaved once into the job's buffer.
 //!
 //! Output depends only on the plan and the sample index: not on how jobs split a
 //! segment, on the item boundaries, nor on the thread count. Settings: `{"threads": N}`
