@@ -9,12 +9,16 @@
 //! always compute whole chunks from the chunk holding the first requested sample;
 //! lanes outside the request are computed and discarded.
 
+// Lane loops index several lane arrays in lockstep; that is the shape that vectorises.
+#![allow(clippy::needless_range_loop)]
+
 use std::f64::consts::FRAC_2_PI;
 
 use awgsf_dsp::LocalPhase;
 
 use crate::fastmath::{asin_sqrt, exp, sin_turns};
 use crate::prepare::{AmpModel, Calib, FreqModel};
+use crate::simd::F64s;
 
 /// Samples per chunk: the width of every lane array.
 pub const LANES: usize = 16;
@@ -22,38 +26,118 @@ pub const LANES: usize = 16;
 /// Anchor spacing within a part, samples.
 pub const CELL: u64 = 4096;
 
-/// Adds the imaginary part of a rotating phasor to `acc`, chunk by chunk.
-///
-/// Lane `l` of chunk `q` (counted from the cell start) holds `z0 w^(q LANES + l)`:
-/// `re`/`im` start at chunk 0 and advance by one `step` per chunk. The first `skip`
-/// chunks are stepped through without accumulating, so the values of the chunks
-/// that are kept are the same whichever chunk a request starts at.
+/// One steady tone's phasor lanes at chunk 0 of a cell and its per-chunk step.
+#[derive(Clone, Copy)]
+pub struct Phasor {
+    pub re: [f64; LANES],
+    pub im: [f64; LANES],
+    pub step_re: f64,
+    pub step_im: f64,
+}
+
+/// Multiplies every lane of `T` phasors by their step (`w^LANES`).
 #[inline(always)]
-pub fn rotate_into(
+unsafe fn advance<S: F64s, const N: usize, const T: usize>(
+    re: &mut [[S; N]; T],
+    im: &mut [[S; N]; T],
+    wr: &[S; T],
+    wi: &[S; T],
+) {
+    for t in 0..T {
+        for v in 0..N {
+            let r = re[t][v].mul_add(wr[t], im[t][v].mul(wi[t]).neg());
+            let i = re[t][v].mul_add(wi[t], im[t][v].mul(wr[t]));
+            re[t][v] = r;
+            im[t][v] = i;
+        }
+    }
+}
+
+/// Loads `T` phasors into vectors: `(re, im, step_re, step_im)`.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+unsafe fn load_phasors<S: F64s, const N: usize, const T: usize>(
+    tones: [&Phasor; T],
+) -> ([[S; N]; T], [[S; N]; T], [S; T], [S; T]) {
+    debug_assert_eq!(N * S::W, LANES);
+    let zero = S::splat(0.0);
+    let mut re = [[zero; N]; T];
+    let mut im = [[zero; N]; T];
+    let mut wr = [zero; T];
+    let mut wi = [zero; T];
+    for t in 0..T {
+        for v in 0..N {
+            re[t][v] = S::load(tones[t].re.as_ptr().add(v * S::W));
+            im[t][v] = S::load(tones[t].im.as_ptr().add(v * S::W));
+        }
+        wr[t] = S::splat(tones[t].step_re);
+        wi[t] = S::splat(tones[t].step_im);
+    }
+    (re, im, wr, wi)
+}
+
+/// Adds the imaginary parts of `T` rotating phasors to `acc`, chunk by chunk
+/// (`acc += im_0 + im_1 + ...`), with `N` vectors of `S` per chunk
+/// (`N * S::W == LANES`).
+///
+/// Lane `l` of chunk `q` (counted from the cell start) holds `z0 w^(q LANES + l)`.
+/// The first `skip` chunks are stepped through without accumulating, so the chunks
+/// that are kept have the same values whichever chunk a request starts at. Several
+/// tones per pass hide each other's recurrence latency and read `acc` once.
+///
+/// # Safety
+/// The CPU must support `S`'s instruction set.
+#[inline(always)]
+pub unsafe fn rotate_into<S: F64s, const N: usize, const T: usize>(
     acc: &mut [f64],
-    mut re: [f64; LANES],
-    mut im: [f64; LANES],
-    step_re: f64,
-    step_im: f64,
+    tones: [&Phasor; T],
     skip: usize,
 ) {
-    #[inline(always)]
-    fn advance(re: &mut [f64; LANES], im: &mut [f64; LANES], wr: f64, wi: f64) {
-        for l in 0..LANES {
-            let r = re[l].mul_add(wr, -(im[l] * wi));
-            let i = re[l].mul_add(wi, im[l] * wr);
-            re[l] = r;
-            im[l] = i;
-        }
-    }
+    let (mut re, mut im, wr, wi) = load_phasors::<S, N, T>(tones);
     for _ in 0..skip {
-        advance(&mut re, &mut im, step_re, step_im);
+        advance(&mut re, &mut im, &wr, &wi);
     }
     for chunk in acc.chunks_exact_mut(LANES) {
-        for l in 0..LANES {
-            chunk[l] += im[l];
+        for v in 0..N {
+            let p = chunk.as_mut_ptr().add(v * S::W);
+            let mut sum = im[0][v];
+            for lanes in im.iter().skip(1) {
+                sum = sum.add(lanes[v]);
+            }
+            S::load(p).add(sum).store(p);
         }
-        advance(&mut re, &mut im, step_re, step_im);
+        advance(&mut re, &mut im, &wr, &wi);
+    }
+}
+
+/// Adds a tone at a fixed frequency whose amplitude moves: the unit phasor rotates
+/// as in [`rotate_into`] and every chunk is scaled by the per-sample amplitude of
+/// [`amplitude_chunk`].
+///
+/// # Safety
+/// The CPU must support `S`'s instruction set.
+#[inline(always)]
+pub unsafe fn rotate_ramp_into<S: F64s, const N: usize>(
+    acc: &mut [f64],
+    tone: &Phasor,
+    cell: &RampCell<'_>,
+    q0: usize,
+    valid: (usize, usize),
+    fig: &mut CalibFigures,
+) {
+    let (mut re, mut im, wr, wi) = load_phasors::<S, N, 1>([tone]);
+    for _ in 0..q0 {
+        advance(&mut re, &mut im, &wr, &wi);
+    }
+    for (qi, chunk) in acc.chunks_exact_mut(LANES).enumerate() {
+        let a = amplitude_chunk(cell, (q0 + qi) * LANES, valid, fig);
+        for v in 0..N {
+            let p = chunk.as_mut_ptr().add(v * S::W);
+            S::load(a.as_ptr().add(v * S::W))
+                .mul_add(im[0][v], S::load(p))
+                .store(p);
+        }
+        advance(&mut re, &mut im, &wr, &wi);
     }
 }
 
@@ -72,11 +156,35 @@ pub struct RampCell<'a> {
     pub calib: Option<&'a Calib>,
 }
 
-/// Calibration figures of the samples a ramp kernel was asked for.
-#[derive(Clone, Copy, Debug, Default)]
+/// Calibration figures of the samples a ramp kernel was asked for, kept per lane
+/// so that the updates vectorise.
+#[derive(Clone, Copy, Debug)]
 pub struct CalibFigures {
-    pub clamped: u64,
-    pub max_ratio: f64,
+    clamped: [f64; LANES],
+    max_ratio: [f64; LANES],
+}
+
+impl Default for CalibFigures {
+    fn default() -> Self {
+        CalibFigures {
+            clamped: [0.0; LANES],
+            max_ratio: [0.0; LANES],
+        }
+    }
+}
+
+impl CalibFigures {
+    /// Tone-samples clamped by the calibration.
+    pub fn clamped(&self) -> u64 {
+        self.clamped.iter().sum::<f64>() as u64
+    }
+
+    /// Largest requested fraction of reachable power.
+    pub fn max_ratio(&self) -> f64 {
+        self.max_ratio
+            .iter()
+            .fold(0.0, |m, &r| if r > m { r } else { m })
+    }
 }
 
 #[inline(always)]
@@ -142,19 +250,26 @@ fn amp_lanes(model: AmpModel, k: &[f64; LANES], u: &[f64; LANES]) -> [f64; LANES
     a
 }
 
-/// Calibrated RF amplitude of every lane; updates `fig` for the lanes in
-/// `valid` (chunk-relative `[from, to)`).
+/// Calibrated RF amplitude of every lane of the chunk at cell-relative `base`;
+/// updates `fig` for the lanes inside `valid` (cell-relative).
 #[inline(always)]
 fn calibrate_lanes(
     cal: &Calib,
     freq: FreqModel,
     p: &[f64; LANES],
     u: &[f64; LANES],
+    base: usize,
     valid: (usize, usize),
     fig: &mut CalibFigures,
 ) -> [f64; LANES] {
-    let (g, v0) = match freq {
-        FreqModel::Const { g, v0 } => ([g; LANES], [v0; LANES]),
+    let mut ratio = [0.0; LANES];
+    let v0 = match freq {
+        FreqModel::Const { inv_g, v0 } => {
+            for l in 0..LANES {
+                ratio[l] = p[l].max(0.0) * inv_g;
+            }
+            [v0; LANES]
+        }
         FreqModel::Moving { f0, d, min_jerk } => {
             let shape = if min_jerk { min_jerk_lanes(u) } else { *u };
             let mut x = [0.0; LANES];
@@ -167,21 +282,48 @@ fn calibrate_lanes(
             for l in 0..LANES {
                 g[l] = g[l].max(cal.min_g);
                 v0[l] = v0[l].mul_add(v0[l], cal.min_v0_sq).sqrt();
+                ratio[l] = p[l].max(0.0) / g[l];
             }
-            (g, v0)
+            v0
         }
     };
     let mut out = [0.0; LANES];
-    let mut ratio = [0.0; LANES];
     for l in 0..LANES {
-        ratio[l] = p[l].max(0.0) / g[l];
         out[l] = v0[l] * FRAC_2_PI * asin_sqrt(ratio[l].min(cal.cap));
     }
-    for &r in ratio.iter().take(valid.1).skip(valid.0) {
-        fig.clamped += (r > cal.cap) as u64;
-        fig.max_ratio = fig.max_ratio.max(r);
+    let lanes = fig.clamped.iter_mut().zip(fig.max_ratio.iter_mut());
+    for (l, ((clamped, max_ratio), &ratio)) in lanes.zip(&ratio).enumerate() {
+        let i = base + l;
+        let r = if i >= valid.0 && i < valid.1 {
+            ratio
+        } else {
+            0.0
+        };
+        *clamped += if r > cal.cap { 1.0 } else { 0.0 };
+        *max_ratio = if r > *max_ratio { r } else { *max_ratio };
     }
     out
+}
+
+/// RF amplitude (mV) of the chunk of a ramp tone at cell-relative `base`.
+#[inline(always)]
+fn amplitude_chunk(
+    cell: &RampCell<'_>,
+    base: usize,
+    valid: (usize, usize),
+    fig: &mut CalibFigures,
+) -> [f64; LANES] {
+    let mut k = [0.0; LANES];
+    let mut u = [0.0; LANES];
+    for l in 0..LANES {
+        k[l] = (cell.anchor + (base + l) as u64) as f64;
+        u[l] = k[l] * cell.inv_n;
+    }
+    let p = amp_lanes(cell.amp, &k, &u);
+    match (cell.calib, cell.freq) {
+        (Some(cal), Some(freq)) => calibrate_lanes(cal, freq, &p, &u, base, valid, fig),
+        _ => p,
+    }
 }
 
 /// Adds one ramp tone to `acc`, which holds the chunks `q0..` of the cell; `valid`
@@ -199,33 +341,24 @@ pub fn ramp_into(
     for (qi, chunk) in acc.chunks_exact_mut(LANES).enumerate() {
         let base = (q0 + qi) * LANES;
         let mut idx = [0.0; LANES];
-        let mut k = [0.0; LANES];
-        let mut u = [0.0; LANES];
         for l in 0..LANES {
             idx[l] = (base + l) as f64;
-            k[l] = (cell.anchor + (base + l) as u64) as f64;
-            u[l] = k[l] * cell.inv_n;
         }
         // Cycles since the anchor: Horner over the local phase polynomial.
-        let mut theta = [0.0; LANES];
+        let mut theta = [0.0f64; LANES];
         for &c in coeffs.iter().rev() {
             for l in 0..LANES {
-                theta[l] = (theta[l] + c) * idx[l];
+                theta[l] = theta[l].mul_add(idx[l], c);
             }
+        }
+        for l in 0..LANES {
+            theta[l] *= idx[l];
         }
         let mut s = [0.0; LANES];
         for l in 0..LANES {
             s[l] = sin_turns(cell.turns0 + theta[l]);
         }
-        let p = amp_lanes(cell.amp, &k, &u);
-        let a = match (cell.calib, cell.freq) {
-            (Some(cal), Some(freq)) => {
-                let from = valid.0.saturating_sub(base).min(LANES);
-                let to = valid.1.saturating_sub(base).min(LANES);
-                calibrate_lanes(cal, freq, &p, &u, (from, to), fig)
-            }
-            _ => p,
-        };
+        let a = amplitude_chunk(cell, base, valid, fig);
         for l in 0..LANES {
             chunk[l] = a[l].mul_add(s[l], chunk[l]);
         }

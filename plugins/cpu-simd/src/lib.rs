@@ -2,15 +2,19 @@
 //!
 //! Renders any sample range of any segment of a render plan (SEMANTICS.md §7) into
 //! interleaved int16 card codes or f32 millivolts, with rayon over jobs × 64 Ki-sample
-//! items and SIMD kernels compiled for AVX-512, AVX2+FMA and the build target, chosen
-//! at run time.
+//! items and kernels compiled for AVX-512, AVX2+FMA and the build target, chosen at
+//! run time (every level gives the same bytes).
 //!
 //! * Steady tones (constant frequency and amplitude) use a complex-rotation
-//!   recurrence, 16 samples per step, re-anchored every 4096 samples of a part from
-//!   the exact closed-form phase of `awgsf-dsp`.
-//! * Ramp tones are evaluated per sample: local phase polynomial from the same
-//!   anchors, vectorised `sin`, amplitude interpolation, and the sin² calibration at
-//!   the sample's frequency and requested power.
+//!   recurrence, 16 samples per step and two tones per pass, re-anchored every 4096
+//!   samples of a part from the exact closed-form phase of `awgsf-dsp`.
+//! * Tones whose amplitude alone moves use the same rotation, scaled per sample by
+//!   the interpolated (and, on calibrated channels, calibrated) amplitude.
+//! * Tones whose frequency moves are evaluated per sample: local phase polynomial
+//!   from the same anchors, vectorised `sin`, amplitude interpolation, and the sin²
+//!   calibration at the sample's frequency and requested power.
+//! * Each channel is summed per cell in `f64`, converted to codes (or mV) into a
+//!   contiguous column, and the columns are interleaved once into the job's buffer.
 //!
 //! Output depends only on the plan and the sample index: not on how jobs split a
 //! segment, on the item boundaries, nor on the thread count. Settings: `{"threads": N}`
@@ -21,6 +25,7 @@ pub mod kernels;
 pub mod prepare;
 pub mod render;
 pub mod settings;
+pub mod simd;
 
 use abi_stable::std_types::RString;
 use awgsf_plugin_api::{
@@ -30,7 +35,8 @@ use awgsf_plugin_api::{
 use rayon::prelude::*;
 
 use crate::prepare::{prepare, PreparedSegment};
-use crate::render::{render_range, Isa, OutSlice, ITEM};
+pub use crate::render::Isa;
+use crate::render::{render_range, OutSlice, ITEM};
 pub use crate::settings::Settings;
 
 /// Plugin name used in configs.
@@ -59,6 +65,19 @@ impl CpuSimd {
     /// Opens the backend from its settings text (a JSON object).
     pub fn from_json(text: &str) -> PluginResult<CpuSimd> {
         CpuSimd::new(Settings::parse(text)?)
+    }
+
+    /// The same backend running the kernels built for `isa` (the fastest this CPU
+    /// supports is chosen by default). Every level produces the same bytes.
+    pub fn with_isa(mut self, isa: Isa) -> PluginResult<CpuSimd> {
+        if !isa.supported() {
+            return Err(PluginError::unsupported(format!(
+                "cpu-simd: this CPU cannot run the {} kernels",
+                isa.name()
+            )));
+        }
+        self.isa = isa;
+        Ok(self)
     }
 
     /// Worker threads.

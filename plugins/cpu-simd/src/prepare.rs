@@ -62,10 +62,38 @@ pub enum AmpModel {
 /// Frequency of a ramp tone on a calibrated channel.
 #[derive(Clone, Copy, Debug)]
 pub enum FreqModel {
-    /// Constant frequency: reachable power `g` and RF scale `v0` computed once.
-    Const { g: f64, v0: f64 },
+    /// Constant frequency: `1 / g` (reachable power) and RF scale `v0` computed once.
+    Const { inv_g: f64, v0: f64 },
     /// `f0 + d shape(u)`, shape linear or minimum-jerk.
     Moving { f0: f64, d: f64, min_jerk: bool },
+}
+
+/// Rotation constants of a tone at a fixed frequency `f`.
+#[derive(Clone, Debug)]
+pub struct Rotation {
+    /// `exp(2 pi i l f / fs)` for the lanes `l = 0..LANES`.
+    pub lane_re: [f64; LANES],
+    pub lane_im: [f64; LANES],
+    /// `exp(2 pi i LANES f / fs)`: one step of the recurrence.
+    pub step_re: f64,
+    pub step_im: f64,
+}
+
+impl Rotation {
+    fn new(f: f64, fs: f64) -> Rotation {
+        let mut lane_re = [0.0; LANES];
+        let mut lane_im = [0.0; LANES];
+        for l in 0..LANES {
+            (lane_re[l], lane_im[l]) = rotation(l as u64, f, fs);
+        }
+        let (step_re, step_im) = rotation(LANES as u64, f, fs);
+        Rotation {
+            lane_re,
+            lane_im,
+            step_re,
+            step_im,
+        }
+    }
 }
 
 /// A tone with constant frequency and amplitude.
@@ -75,12 +103,7 @@ pub struct SteadyTone {
     pub tone: TonePlan,
     /// RF amplitude, mV.
     pub amp_mv: f64,
-    /// `exp(2 pi i l f / fs)` for the lanes `l = 0..LANES`.
-    pub lane_re: [f64; LANES],
-    pub lane_im: [f64; LANES],
-    /// `exp(2 pi i LANES f / fs)`: one step of the recurrence.
-    pub step_re: f64,
-    pub step_im: f64,
+    pub rot: Rotation,
     /// Requested fraction of reachable power (0 uncalibrated) and whether clamped.
     pub ratio: f64,
     pub clamped: bool,
@@ -93,6 +116,8 @@ pub struct RampTone {
     pub amp: AmpModel,
     /// Present on calibrated channels only.
     pub freq: Option<FreqModel>,
+    /// Present when only the amplitude moves: the phase then rotates.
+    pub rot: Option<Rotation>,
 }
 
 /// One part, split into steady and ramp tones.
@@ -132,19 +157,10 @@ fn steady_tone(
     fs: f64,
 ) -> SteadyTone {
     let a = tone_amplitude(part, tone, cal, fs, 0);
-    let mut lane_re = [0.0; LANES];
-    let mut lane_im = [0.0; LANES];
-    for l in 0..LANES {
-        (lane_re[l], lane_im[l]) = rotation(l as u64, tone.f0_hz, fs);
-    }
-    let (step_re, step_im) = rotation(LANES as u64, tone.f0_hz, fs);
     SteadyTone {
         tone: *tone,
         amp_mv: a.mv,
-        lane_re,
-        lane_im,
-        step_re,
-        step_im,
+        rot: Rotation::new(tone.f0_hz, fs),
         ratio: a.ratio,
         clamped: a.clamped,
     }
@@ -208,13 +224,14 @@ fn prepare_part<'a>(
                 }
             } else {
                 let (g, v0) = calib_g_v0(c, tone.f0_hz);
-                FreqModel::Const { g, v0 }
+                FreqModel::Const { inv_g: 1.0 / g, v0 }
             }
         });
         ramps.push(RampTone {
             tone: *tone,
             amp: amp_model(part, tone, fs),
             freq,
+            rot: (!freq_moves).then(|| Rotation::new(tone.f0_hz, fs)),
         });
     }
     PreparedPart {

@@ -7,11 +7,15 @@
 
 use std::f64::consts::TAU;
 
-use awgsf_dsp::{local_phase, to_code, turns_at};
+use awgsf_dsp::{local_phase, turns_at, LocalPhase};
+use awgsf_plugin_api::TonePlan;
 use awgsf_plugin_api::{ChannelStats, OutputScale};
 
-use crate::kernels::{ramp_into, rotate_into, CalibFigures, RampCell, CELL, LANES};
-use crate::prepare::{PreparedChannel, PreparedPart, PreparedSegment};
+use crate::kernels::{
+    ramp_into, rotate_into, rotate_ramp_into, CalibFigures, Phasor, RampCell, CELL, LANES,
+};
+use crate::prepare::{PreparedChannel, PreparedPart, PreparedSegment, Rotation, SteadyTone};
+use crate::simd::{F64s, Scalar};
 
 /// Samples per parallel work item.
 pub const ITEM: u64 = 64 * 1024;
@@ -36,22 +40,32 @@ pub enum Isa {
 impl Isa {
     /// The best level this CPU runs.
     pub fn detect() -> Isa {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-                && std::arch::is_x86_feature_detected!("avx512vl")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Isa::Avx512;
+        [Isa::Avx512, Isa::Avx2]
+            .into_iter()
+            .find(|i| i.supported())
+            .unwrap_or(Isa::Baseline)
+    }
+
+    /// Whether this CPU runs kernels built for `self`.
+    pub fn supported(self) -> bool {
+        match self {
+            Isa::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => {
+                std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                    && std::arch::is_x86_feature_detected!("bmi2")
             }
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Isa::Avx2;
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                Isa::Avx2.supported()
+                    && std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
             }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
         }
-        Isa::Baseline
     }
 
     /// Name for reports.
@@ -71,14 +85,20 @@ pub fn render_range(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
+    assert!(
+        isa.supported(),
+        "kernels for {} on a CPU without them",
+        isa.name()
+    );
     match isa {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Isa::detect` found these features on this CPU.
+        // SAFETY: checked just above.
         Isa::Avx512 => unsafe { render_avx512(seg, start, out) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.
         Isa::Avx2 => unsafe { render_avx2(seg, start, out) },
-        _ => render_generic(seg, start, out),
+        // SAFETY: scalar operations run everywhere.
+        _ => unsafe { render_generic::<Scalar, LANES>(seg, start, out) },
     }
 }
 
@@ -89,7 +109,7 @@ unsafe fn render_avx512(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
-    render_generic(seg, start, out)
+    render_generic::<crate::simd::Avx512, { LANES / 8 }>(seg, start, out)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -99,11 +119,13 @@ unsafe fn render_avx2(
     start: u64,
     out: &mut OutSlice<'_>,
 ) -> Vec<ChannelStats> {
-    render_generic(seg, start, out)
+    render_generic::<crate::simd::Avx2, { LANES / 4 }>(seg, start, out)
 }
 
+/// # Safety
+/// The CPU must support `S`'s instruction set.
 #[inline(always)]
-fn render_generic(
+unsafe fn render_generic<S: F64s, const N: usize>(
     seg: &PreparedSegment<'_>,
     start: u64,
     out: &mut OutSlice<'_>,
@@ -115,50 +137,145 @@ fn render_generic(
     } / nch.max(1);
     let mut acc = vec![0.0f64; CELL as usize];
     let mut stats = vec![ChannelStats::default(); nch];
+    // Channels are rendered into contiguous columns, then interleaved in one pass
+    // (a single channel is its own column).
+    let mut cols = match (nch, &*out) {
+        (1, _) => Columns::None,
+        (_, OutSlice::I16(_)) => Columns::I16(vec![0; rows * nch]),
+        (_, OutSlice::F32(_)) => Columns::F32(vec![0.0; rows * nch]),
+    };
     for (c, ch) in seg.channels.iter().enumerate() {
+        let col = match (&mut cols, &mut *out) {
+            (Columns::None, OutSlice::I16(o)) => Column::I16(o),
+            (Columns::None, OutSlice::F32(o)) => Column::F32(o),
+            (Columns::I16(v), _) => Column::I16(&mut v[c * rows..(c + 1) * rows]),
+            (Columns::F32(v), _) => Column::F32(&mut v[c * rows..(c + 1) * rows]),
+        };
         let mut w = Writer {
-            out,
-            stride: nch,
-            column: c,
+            col,
             scale: seg.plan.channels[c].scale,
             stats: &mut stats[c],
         };
         if ch.parts.is_empty() {
-            w.zeros(rows);
+            w.zeros();
             continue;
         }
-        render_channel(seg, ch, start, start + rows as u64, &mut acc, &mut w);
+        render_channel::<S, N>(seg, ch, start, start + rows as u64, &mut acc, &mut w);
+    }
+    match (&cols, out) {
+        (Columns::I16(v), OutSlice::I16(o)) => interleave(v, rows, o),
+        (Columns::F32(v), OutSlice::F32(o)) => interleave(v, rows, o),
+        _ => {}
     }
     stats
 }
 
-/// Writes converted values into one column of the item's rows.
-struct Writer<'o, 'a, 's> {
-    out: &'o mut OutSlice<'a>,
-    stride: usize,
-    column: usize,
+/// Per-channel columns of an item with several channels.
+enum Columns {
+    None,
+    I16(Vec<i16>),
+    F32(Vec<f32>),
+}
+
+/// One channel's contiguous column.
+enum Column<'a> {
+    I16(&'a mut [i16]),
+    F32(&'a mut [f32]),
+}
+
+/// Interleaves `nch` columns of `rows` values (`cols`, column after column) into
+/// `out` (row after row).
+#[inline(always)]
+fn interleave<T: Copy>(cols: &[T], rows: usize, out: &mut [T]) {
+    let nch = out.len() / rows.max(1);
+    if nch == 2 {
+        let (a, b) = cols.split_at(rows);
+        for ((o, &x), &y) in out.chunks_exact_mut(2).zip(a).zip(b) {
+            o[0] = x;
+            o[1] = y;
+        }
+        return;
+    }
+    for (c, col) in cols.chunks_exact(rows.max(1)).enumerate() {
+        for (o, &x) in out[c..].iter_mut().step_by(nch).zip(col) {
+            *o = x;
+        }
+    }
+}
+
+/// Writes converted values into one channel's column.
+struct Writer<'c, 's> {
+    col: Column<'c>,
     scale: OutputScale,
     stats: &'s mut ChannelStats,
 }
 
-impl Writer<'_, '_, '_> {
+/// Adding this rounds an `f64` below 2^51 in magnitude to an integer, ties to
+/// even, leaving the integer in the low bits of the sum.
+const ROUNDER: f64 = 6755399441055744.0; // 1.5 * 2^52
+
+/// Card codes of a chunk of voltages (exactly [`awgsf_dsp::to_code`]), with per-lane
+/// peaks and clip counts; lanes past the data must hold 0.
+#[inline(always)]
+fn codes_chunk(
+    v: &[f64; LANES],
+    scale: &OutputScale,
+    peak: &mut [f64; LANES],
+    clipped: &mut [u64; LANES],
+) -> [i16; LANES] {
+    let mut codes = [0i16; LANES];
+    for l in 0..LANES {
+        let x = v[l] / scale.full_scale_mv;
+        let a = x.abs();
+        clipped[l] += (a > scale.clip) as u64;
+        let vabs = v[l].abs();
+        peak[l] = if vabs > peak[l] { vabs } else { peak[l] };
+        let c = if x > scale.clip {
+            scale.clip
+        } else if x < -scale.clip {
+            -scale.clip
+        } else {
+            x
+        };
+        let t = c * scale.full_scale + ROUNDER;
+        codes[l] = t.to_bits().wrapping_sub(ROUNDER.to_bits()) as i16;
+    }
+    codes
+}
+
+impl Writer<'_, '_> {
     #[inline(always)]
     fn put(&mut self, row: usize, values: &[f64]) {
         let mut peak = self.stats.peak_mv;
         let mut clipped = 0u64;
-        let first = row * self.stride + self.column;
-        match self.out {
-            OutSlice::I16(o) => {
-                for (j, &v) in values.iter().enumerate() {
-                    let (code, clip) = to_code(v, &self.scale);
-                    o[first + j * self.stride] = code;
-                    clipped += clip as u64;
-                    peak = peak.max(v.abs());
+        match &mut self.col {
+            Column::I16(o) => {
+                let dst = &mut o[row..row + values.len()];
+                let mut lane_peak = [0.0f64; LANES];
+                let mut lane_clipped = [0u64; LANES];
+                let mut d = dst.chunks_exact_mut(LANES);
+                let mut v = values.chunks_exact(LANES);
+                for (d, v) in (&mut d).zip(&mut v) {
+                    let v: &[f64; LANES] = v.try_into().expect("chunk of LANES");
+                    let codes = codes_chunk(v, &self.scale, &mut lane_peak, &mut lane_clipped);
+                    d.copy_from_slice(&codes);
                 }
+                let (d, v) = (d.into_remainder(), v.remainder());
+                if !v.is_empty() {
+                    let mut padded = [0.0f64; LANES];
+                    padded[..v.len()].copy_from_slice(v);
+                    let codes =
+                        codes_chunk(&padded, &self.scale, &mut lane_peak, &mut lane_clipped);
+                    d.copy_from_slice(&codes[..v.len()]);
+                }
+                peak = lane_peak
+                    .iter()
+                    .fold(peak, |m, &p| if p > m { p } else { m });
+                clipped += lane_clipped.iter().sum::<u64>();
             }
-            OutSlice::F32(o) => {
-                for (j, &v) in values.iter().enumerate() {
-                    o[first + j * self.stride] = v as f32;
+            Column::F32(o) => {
+                for (d, &v) in o[row..row + values.len()].iter_mut().zip(values) {
+                    *d = v as f32;
                     clipped += (v.abs() / self.scale.full_scale_mv > self.scale.clip) as u64;
                     peak = peak.max(v.abs());
                 }
@@ -168,22 +285,22 @@ impl Writer<'_, '_, '_> {
         self.stats.clipped_samples += clipped;
     }
 
-    fn zeros(&mut self, rows: usize) {
-        match self.out {
-            OutSlice::I16(o) => (0..rows).for_each(|r| o[r * self.stride + self.column] = 0),
-            OutSlice::F32(o) => (0..rows).for_each(|r| o[r * self.stride + self.column] = 0.0),
+    fn zeros(&mut self) {
+        match &mut self.col {
+            Column::I16(o) => o.fill(0),
+            Column::F32(o) => o.fill(0.0),
         }
     }
 }
 
 #[inline(always)]
-fn render_channel(
+unsafe fn render_channel<S: F64s, const N: usize>(
     seg: &PreparedSegment<'_>,
     ch: &PreparedChannel<'_>,
     start: u64,
     end: u64,
     acc: &mut [f64],
-    w: &mut Writer<'_, '_, '_>,
+    w: &mut Writer<'_, '_>,
 ) {
     let first = ch
         .parts
@@ -200,7 +317,7 @@ fn render_channel(
             let anchor = cell * CELL;
             let i0 = (l0.max(anchor) - anchor) as usize;
             let i1 = (l1.min(anchor + CELL) - anchor) as usize;
-            render_cell(seg, ch, part, anchor, i0, i1, acc, w.stats);
+            render_cell::<S, N>(seg, ch, part, anchor, i0, i1, acc, w.stats);
             let q0 = i0 / LANES;
             let row = (off + anchor + i0 as u64 - start) as usize;
             w.put(row, &acc[i0 - q0 * LANES..i1 - q0 * LANES]);
@@ -213,7 +330,7 @@ fn render_channel(
 /// `anchor` into `acc`, which then holds chunks `i0 / LANES ..` of the cell.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn render_cell(
+unsafe fn render_cell<S: F64s, const N: usize>(
     seg: &PreparedSegment<'_>,
     ch: &PreparedChannel<'_>,
     part: &PreparedPart<'_>,
@@ -229,35 +346,64 @@ fn render_cell(
     let buf = &mut acc[..(q1 - q0) * LANES];
     buf.fill(0.0);
     let count = (i1 - i0) as u64;
-    for t in &part.steady {
-        let turns = turns_at(part.plan, &t.tone, fs, anchor);
+    // The unit phasor of a fixed-frequency tone at this cell's lanes, times `amp`.
+    let phasor = |tone: &TonePlan, rot: &Rotation, amp: f64| {
+        let turns = turns_at(part.plan, tone, fs, anchor);
         let (s, c) = (TAU * turns).sin_cos();
-        let (zr, zi) = (t.amp_mv * c, t.amp_mv * s);
-        let mut re = [0.0; LANES];
-        let mut im = [0.0; LANES];
+        let (zr, zi) = (amp * c, amp * s);
+        let mut p = Phasor {
+            re: [0.0; LANES],
+            im: [0.0; LANES],
+            step_re: rot.step_re,
+            step_im: rot.step_im,
+        };
         for l in 0..LANES {
-            re[l] = zr.mul_add(t.lane_re[l], -(zi * t.lane_im[l]));
-            im[l] = zr.mul_add(t.lane_im[l], zi * t.lane_re[l]);
+            p.re[l] = zr.mul_add(rot.lane_re[l], -(zi * rot.lane_im[l]));
+            p.im[l] = zr.mul_add(rot.lane_im[l], zi * rot.lane_re[l]);
         }
-        rotate_into(buf, re, im, t.step_re, t.step_im, q0);
-        if ch.calib.is_some() {
+        p
+    };
+    let steady = |t: &SteadyTone| phasor(&t.tone, &t.rot, t.amp_mv);
+    // Tones go in pairs (a fixed grouping per part, so sums are always formed alike).
+    for pair in part.steady.chunks(2) {
+        match pair {
+            [a, b] => rotate_into::<S, N, 2>(buf, [&steady(a), &steady(b)], q0),
+            [a] => rotate_into::<S, N, 1>(buf, [&steady(a)], q0),
+            _ => unreachable!("chunks(2) yields one or two tones"),
+        }
+    }
+    if ch.calib.is_some() {
+        for t in &part.steady {
             stats.calib_clamped += count * t.clamped as u64;
             stats.calib_max_ratio = stats.calib_max_ratio.max(t.ratio);
         }
     }
     let mut fig = CalibFigures::default();
     for t in &part.ramps {
-        let cell = RampCell {
-            turns0: turns_at(part.plan, &t.tone, fs, anchor),
-            phase: local_phase(part.plan, &t.tone, fs, anchor),
+        let mut cell = RampCell {
+            turns0: 0.0,
+            phase: LocalPhase {
+                coeffs: [0.0; 7],
+                degree: 0,
+            },
             anchor,
             inv_n: part.inv_n,
             amp: t.amp,
             freq: t.freq,
             calib: ch.calib.as_ref(),
         };
-        ramp_into(buf, &cell, q0, (i0, i1), &mut fig);
+        match &t.rot {
+            Some(rot) => {
+                let p = phasor(&t.tone, rot, 1.0);
+                rotate_ramp_into::<S, N>(buf, &p, &cell, q0, (i0, i1), &mut fig);
+            }
+            None => {
+                cell.turns0 = turns_at(part.plan, &t.tone, fs, anchor);
+                cell.phase = local_phase(part.plan, &t.tone, fs, anchor);
+                ramp_into(buf, &cell, q0, (i0, i1), &mut fig);
+            }
+        }
     }
-    stats.calib_clamped += fig.clamped;
-    stats.calib_max_ratio = stats.calib_max_ratio.max(fig.max_ratio);
+    stats.calib_clamped += fig.clamped();
+    stats.calib_max_ratio = stats.calib_max_ratio.max(fig.max_ratio());
 }

@@ -15,7 +15,7 @@ const SHAPE: Shape = Shape {
 };
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn codes_within_one_lsb_of_the_reference(seed in any::<u64>(), a in 0.0f64..1.0, b in 0.0f64..1.0) {
