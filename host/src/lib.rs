@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod machine;
 pub mod pipeline;
+pub mod plot;
 pub mod plugins;
 pub mod program;
 pub mod render;
