@@ -58,6 +58,24 @@ pub(crate) fn draw_title<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Writes a panel caption at the top of `area` and returns the area below it.
+pub(crate) fn captioned<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    font: f64,
+) -> DrawResult<DrawingArea<DB, Shift>> {
+    let h = (font * 1.8).round() as u32;
+    let (band, rest) = area.split_vertically(h);
+    let (w, _) = band.dim_in_pixel();
+    let style = text(font * 1.05).pos(Pos::new(HPos::Center, VPos::Center));
+    band.draw(&Text::new(
+        caption.to_string(),
+        ((w / 2) as i32, (h / 2) as i32),
+        style,
+    ))?;
+    Ok(rest)
+}
+
 /// Splits `area` into rows whose heights are proportional to `weights`, after
 /// giving the last row `extra_last` more pixels (room for its x labels).
 pub(crate) fn rows<DB: DrawingBackend>(

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::colour::MARK_GREY;
-use super::layout::{text, Chart};
+use super::layout::{self, text, Chart};
 use super::output::DrawResult;
 
 /// Draws dashed vertical lines at data positions `xs` from `y.0` to `y.1`.
@@ -97,6 +97,50 @@ pub(crate) fn label_strip<DB: DrawingBackend>(
         last_right = Some(right);
     }
     Ok(dropped)
+}
+
+/// Height of a strip in `body` for `labels`, px: room for the longest label, but
+/// no more than a fifth of `body` (longer labels are shortened).
+pub(crate) fn strip_height<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    labels: &[(f64, String, String)],
+    font: f64,
+) -> u32 {
+    let width = |t: &str, size: f64| {
+        body.estimate_text_size(t, &text(size))
+            .map(|(w, _)| w)
+            .unwrap_or(0)
+    };
+    let longest = labels
+        .iter()
+        .map(|(_, name, detail)| width(name, font * 0.9).max(width(detail, font * 0.9 * 0.85)))
+        .max()
+        .unwrap_or(0);
+    let (_, h) = body.dim_in_pixel();
+    let cap = (f64::from(h) * 0.2).max(font * 3.0);
+    (f64::from(longest) + font).clamp(font * 3.0, cap) as u32
+}
+
+/// Writes segment labels `(x, name, detail)` in `strip`, lined up with the charts
+/// below it: the strip gets a chart of the same x geometry (`x_range`, margins and
+/// y label room), whose pixel columns place the labels. Returns how many were left
+/// out for lack of room.
+pub(crate) fn strip_over_charts<DB: DrawingBackend>(
+    strip: &DrawingArea<DB, Shift>,
+    x_range: (f64, f64),
+    labels: &[(f64, String, String)],
+    font: f64,
+) -> DrawResult<usize> {
+    let chart = layout::chart(strip, x_range, (0.0, 1.0), font, false)?;
+    let labels = labels
+        .iter()
+        .map(|(x, name, detail)| StripLabel {
+            x_px: chart.backend_coord(&(*x, 0.0)).0,
+            text: name.clone(),
+            detail: detail.clone(),
+        })
+        .collect();
+    label_strip(strip, labels, font * 0.9)
 }
 
 /// `text`, or its longest prefix followed by `…`, whose width is at most `room`.

@@ -12,16 +12,30 @@
 //! colour-vision deficiencies (Okabe–Ito, viridis, PuOr).
 
 mod axis;
+mod calibration;
 mod colour;
+mod colourbar;
 mod error;
 mod font;
+mod grid;
 mod layout;
 mod marks;
 mod output;
+mod samples;
+mod spectrogram;
+mod stft;
 mod timeline;
 mod tones;
+mod trace;
 
+pub use calibration::{
+    calibration, CalibrationOptions, FnModel, NamedFit, PowerModel, PowerPoint, MAX_FITS,
+};
 pub use error::PlotError;
+pub use grid::{grid, GridOptions};
 pub use output::{Format, PixelSize, MAX_SIDE_PX, MIN_SIDE_PX};
+pub use samples::{samples, SampleUnits, SamplesOptions};
+pub use spectrogram::{spectrogram, SpectrogramOptions, MAX_SPECTROGRAM_SAMPLES};
 pub use timeline::{timeline, TimeAxis, TimelineOptions};
 pub use tones::{channel_state_at, tones_at};
+pub use trace::{Boundary, SampleSource, SampleStream, SegmentSamples};

@@ -17,7 +17,7 @@ use super::axis::{finite_bounds, format_duration, freq_unit, padded, time_unit, 
 use super::colour::{categorical, MARK_GREY};
 use super::error::PlotError;
 use super::layout::{self, Axes};
-use super::marks::{boundary_lines, label_strip, StripLabel};
+use super::marks::{boundary_lines, strip_height, strip_over_charts};
 use super::output::{check_target, write_figure, DrawResult, Figure, PixelSize};
 use super::tones::{channel_state_at, sample_points};
 use crate::pipeline::{QuantizedProgram, QuantizedSegment, ToneId};
@@ -266,22 +266,10 @@ impl Figure for TimelineFigure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let font = layout::font_px(root.dim_in_pixel());
         let (title_band, body) = layout::split_title(root, font);
-        let (_, h) = body.dim_in_pixel();
-        let strip_h = (f64::from(h) * 0.22).clamp(font * 5.0, font * 16.0) as u32;
+        let strip_h = strip_height(&body, &self.labels, font);
         let (strip, panels) = body.split_vertically(strip_h);
 
-        // The strip uses the panels' geometry so labels sit over their segments.
-        let strip_chart = layout::chart(&strip, self.x_range, (0.0, 1.0), font, false)?;
-        let labels = self
-            .labels
-            .iter()
-            .map(|(x, name, detail)| StripLabel {
-                x_px: strip_chart.backend_coord(&(*x, 0.0)).0,
-                text: name.clone(),
-                detail: detail.clone(),
-            })
-            .collect();
-        let dropped = label_strip(&strip, labels, font * 0.9)?;
+        let dropped = strip_over_charts(&strip, self.x_range, &self.labels, font)?;
         let title = match dropped {
             0 => self.title.clone(),
             1 => format!("{} (1 short segment unlabelled)", self.title),
