@@ -86,23 +86,79 @@ pub(crate) fn finite_bounds(values: impl IntoIterator<Item = f64>) -> Option<(f6
 /// A duration in the unit that suits it, with three significant digits
 /// (`"40 µs"`, `"1.23 ms"`).
 pub(crate) fn format_duration(seconds: f64) -> String {
+    duration_digits(seconds, 3)
+}
+
+/// A duration in the unit that suits it, with `digits` significant digits.
+fn duration_digits(seconds: f64, digits: i32) -> String {
     let unit = time_unit(seconds * 1.0001);
     let v = seconds * unit.scale;
-    format!("{} {}", three_digits(v), unit.symbol)
+    format!("{} {}", significant(v, digits), unit.symbol)
 }
 
 /// `v` with three significant digits and no trailing zeros.
 pub(crate) fn three_digits(v: f64) -> String {
+    significant(v, 3)
+}
+
+/// `v` with `digits` significant digits and no trailing zeros.
+fn significant(v: f64, digits: i32) -> String {
     let decimals = if v == 0.0 {
         0
     } else {
-        (2 - v.abs().log10().floor() as i32).clamp(0, 6) as usize
+        (digits - 1 - v.abs().log10().floor() as i32).clamp(0, 9) as usize
     };
     let s = format!("{v:.decimals$}");
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
+    }
+}
+
+/// The time axis of a view of samples: a unit that suits the view's length and,
+/// for a view far from the start, an origin at its first sample so that tick
+/// labels stay short.
+#[derive(Debug, Clone)]
+pub(crate) struct SampleAxis {
+    /// Display unit.
+    pub unit: Unit,
+    /// Sample position shown as time 0.
+    pub origin: u64,
+    /// Sample rate, Hz.
+    pub fs: f64,
+}
+
+impl SampleAxis {
+    /// The axis for samples `start..end` at `fs`.
+    pub fn new(start: u64, end: u64, fs: f64) -> SampleAxis {
+        let span = end.saturating_sub(start) as f64 / fs;
+        let unit = time_unit(span);
+        let origin = if start as f64 / fs > 10.0 * span {
+            start
+        } else {
+            0
+        };
+        SampleAxis { unit, origin, fs }
+    }
+
+    /// Axis position of sample position `s`.
+    pub fn x(&self, s: f64) -> f64 {
+        (s - self.origin as f64) / self.fs * self.unit.scale
+    }
+
+    /// Axis description, naming the origin when it is not the start.
+    pub fn desc(&self) -> String {
+        if self.origin == 0 {
+            format!("time ({})", self.unit.symbol)
+        } else {
+            format!(
+                "time ({}) after sample {} ({})",
+                self.unit.symbol,
+                self.origin,
+                duration_digits(self.origin as f64 / self.fs, 7)
+            )
+        }
     }
 }
 
@@ -126,6 +182,16 @@ mod tests {
         assert_eq!(format_duration(1e-3), "1 ms");
         assert_eq!(format_duration(1.2345e-3), "1.23 ms");
         assert_eq!(format_duration(307.2e-9), "307 ns");
+    }
+
+    #[test]
+    fn far_views_count_from_their_start() {
+        let near = SampleAxis::new(0, 625_000, 625e6);
+        assert_eq!((near.origin, near.desc()), (0, "time (ms)".to_string()));
+        let far = SampleAxis::new(1_375_080, 1_375_320, 625e6);
+        assert_eq!(far.origin, 1_375_080);
+        assert_eq!(far.desc(), "time (ns) after sample 1375080 (2.200128 ms)");
+        assert_eq!(far.x(1_375_080.0 + 625.0), 1000.0);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{time_unit, Unit};
+use super::axis::SampleAxis;
 use super::colour::{categorical, MARK_GREY};
 use super::error::PlotError;
 use super::layout::{self, Axes};
@@ -64,7 +64,7 @@ impl SamplesOptions {
 /// sample; longer ones as an envelope.
 const RAW_SAMPLES_PER_PX: f64 = 1.0;
 /// Views with at most this many samples per pixel also get a marker per sample.
-const MARKER_SAMPLES_PER_PX: f64 = 1.0 / 6.0;
+const MARKER_SAMPLES_PER_PX: f64 = 1.0 / 4.0;
 
 /// Draws the samples of `source` into `path` (`.png` or `.svg`) at `size` pixels
 /// and returns the path written.
@@ -157,13 +157,8 @@ impl<'a> SamplesFigure<'a> {
         })
     }
 
-    fn time_unit(&self) -> Unit {
-        time_unit((self.view.end - self.view.start) as f64 / self.fs)
-    }
-
-    /// Time-axis position of sample position `s` (`s` may be fractional).
-    fn x(&self, s: f64, unit: Unit) -> f64 {
-        s / self.fs * unit.scale
+    fn axis(&self) -> SampleAxis {
+        SampleAxis::new(self.view.start, self.view.end, self.fs)
     }
 }
 
@@ -172,11 +167,8 @@ impl Figure for SamplesFigure<'_> {
         let font = layout::font_px(root.dim_in_pixel());
         let (title_band, body) = layout::split_title(root, font);
         layout::draw_title(&title_band, &self.title, font)?;
-        let unit = self.time_unit();
-        let x_range = (
-            self.x(self.view.start as f64, unit),
-            self.x(self.view.end as f64, unit),
-        );
+        let axis = self.axis();
+        let x_range = (axis.x(self.view.start as f64), axis.x(self.view.end as f64));
         let marks: Vec<&(u64, String, String)> = self
             .trace
             .boundaries
@@ -185,7 +177,7 @@ impl Figure for SamplesFigure<'_> {
             .collect();
         let labels: Vec<(f64, String, String)> = marks
             .iter()
-            .map(|b| (self.x(b.0 as f64, unit), b.1.clone(), b.2.clone()))
+            .map(|b| (axis.x(b.0 as f64), b.1.clone(), b.2.clone()))
             .collect();
         let panels = if labels.is_empty() {
             body
@@ -194,10 +186,10 @@ impl Figure for SamplesFigure<'_> {
             strip_over_charts(&strip, x_range, &labels, font)?;
             panels
         };
-        let boundary_xs: Vec<f64> = marks.iter().map(|b| self.x(b.0 as f64, unit)).collect();
+        let boundary_xs: Vec<f64> = marks.iter().map(|b| axis.x(b.0 as f64)).collect();
         let weights = vec![1.0; self.channels.len()];
         let areas = layout::rows(&panels, &weights, layout::x_label_height(font));
-        let x_desc = format!("time ({})", unit.symbol);
+        let x_desc = axis.desc();
         for (i, ((ch, name), area)) in self.channels.iter().zip(&areas).enumerate() {
             let is_last = i + 1 == areas.len();
             // Plot width in pixels decides between samples and an envelope.
@@ -232,10 +224,7 @@ impl Figure for SamplesFigure<'_> {
                         .iter()
                         .enumerate()
                         .map(|(k, &v)| {
-                            (
-                                self.x((first + k as u64) as f64, unit),
-                                f64::from(v) * self.scale,
-                            )
+                            (axis.x((first + k as u64) as f64), f64::from(v) * self.scale)
                         })
                         .collect();
                     chart.draw_series(LineSeries::new(
@@ -248,7 +237,7 @@ impl Figure for SamplesFigure<'_> {
                     }
                 }
             } else {
-                self.draw_envelope(&mut chart, &env, unit, colour)?;
+                self.draw_envelope(&mut chart, &env, &axis, colour)?;
             }
         }
         Ok(())
@@ -261,12 +250,12 @@ impl SamplesFigure<'_> {
         &self,
         chart: &mut layout::Chart<'_, DB>,
         env: &[Option<(i16, i16)>],
-        unit: Unit,
+        axis: &SampleAxis,
         colour: RGBColor,
     ) -> DrawResult {
         let len = (self.view.end - self.view.start) as f64;
         let cols = env.len() as f64;
-        let x_of = |c: usize| self.x(self.view.start as f64 + (c as f64 + 0.5) * len / cols, unit);
+        let x_of = |c: usize| axis.x(self.view.start as f64 + (c as f64 + 0.5) * len / cols);
         let mut c = 0;
         while c < env.len() {
             if env[c].is_none() {

@@ -13,7 +13,7 @@ use plotters::coord::Shift;
 use plotters::element::BitMapElement;
 use plotters::prelude::*;
 
-use super::axis::{freq_unit, time_unit, Unit};
+use super::axis::{freq_unit, SampleAxis};
 use super::colour::viridis;
 use super::colourbar::{bar_width, colour_bar};
 use super::error::PlotError;
@@ -259,8 +259,8 @@ impl Figure for SpectrogramFigure {
         layout::draw_title(&title_band, &self.title, font)?;
         let (w, _) = body.dim_in_pixel();
         let main_w = w.saturating_sub(bar_width(font));
-        let unit: Unit = time_unit(self.x.len() as f64 / self.fs);
-        let x_of = |s: f64| s / self.fs * unit.scale;
+        let axis = SampleAxis::new(self.view.start, self.view.end, self.fs);
+        let x_of = |s: f64| axis.x(s);
         let x_range = (x_of(self.view.start as f64), x_of(self.view.end as f64));
         let labels: Vec<(f64, String, String)> = self
             .marks
@@ -294,7 +294,7 @@ impl Figure for SpectrogramFigure {
         let y_range = (f_lo * fu.scale, f_hi * fu.scale);
 
         let mut chart = layout::chart(&main, x_range, y_range, font, true)?;
-        let x_desc = format!("time ({})", unit.symbol);
+        let x_desc = axis.desc();
         let y_desc = format!("{} frequency ({})", self.name, fu.symbol);
         let axes = Axes {
             x_desc: &x_desc,
