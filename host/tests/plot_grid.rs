@@ -87,3 +87,16 @@ fn non_finite_tones_are_named() {
     assert!(err.to_string().contains("V.tones[1]"), "{err}");
     assert!(!path.exists());
 }
+
+#[test]
+fn positions_in_a_pass_map_to_segments() {
+    use awgsf::plot::segment_at;
+    let program = preset("recreate_mol_exp");
+    let n0 = program.segments[0].segment.n_samples();
+    let n1 = program.segments[1].segment.n_samples();
+    assert_eq!(segment_at(&program, 0), Some((0, 0)));
+    assert_eq!(segment_at(&program, n0), Some((1, 0)));
+    assert_eq!(segment_at(&program, n0 + n1 - 1), Some((1, n1 - 1)));
+    let total: u64 = program.segments.iter().map(|s| s.segment.n_samples()).sum();
+    assert_eq!(segment_at(&program, total), None);
+}

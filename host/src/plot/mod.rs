@@ -37,5 +37,5 @@ pub use output::{Format, PixelSize, MAX_SIDE_PX, MIN_SIDE_PX};
 pub use samples::{samples, SampleUnits, SamplesOptions};
 pub use spectrogram::{spectrogram, SpectrogramOptions, MAX_SPECTROGRAM_SAMPLES};
 pub use timeline::{timeline, TimeAxis, TimelineOptions};
-pub use tones::{channel_state_at, tones_at};
+pub use tones::{channel_state_at, segment_at, tones_at};
 pub use trace::{Boundary, SampleSource, SampleStream, SegmentSamples};

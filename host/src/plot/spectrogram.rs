@@ -24,8 +24,9 @@ use super::samples::{channel_name, check_rate};
 use super::stft::{default_fft_len, stft, Stft};
 use super::trace::{SampleSource, Trace};
 
-/// Longest window transformed, samples (the window is held as `f64`).
-pub const MAX_SPECTROGRAM_SAMPLES: u64 = 1 << 26;
+/// Longest window transformed, samples (27 ms at 625 MS/s; the window is held as
+/// `f64`, 128 MiB at most).
+pub const MAX_SPECTROGRAM_SAMPLES: u64 = 1 << 24;
 
 /// Full-scale int16 code: a sine of this amplitude is 0 dBFS.
 const FULL_SCALE_CODE: f64 = 32767.0;

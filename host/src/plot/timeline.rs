@@ -41,7 +41,7 @@ pub struct TimelineOptions {
     pub segments: Option<Range<usize>>,
     /// Time axis layout.
     pub time_axis: TimeAxis,
-    /// Most points evaluated per changing part (at least 2).
+    /// Most points evaluated per changing part (2 to 4096).
     pub points_per_part: usize,
     /// Amplitude axis description, with its unit (amplitudes are mV on an
     /// uncalibrated channel, optical power on a calibrated one).

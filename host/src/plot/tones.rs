@@ -51,13 +51,31 @@ pub fn tones_at(program: &QuantizedProgram, segment: usize, sample: u64) -> Opti
     })
 }
 
+/// The segment and the sample inside it at position `sample` of one pass through
+/// the program (each segment played once); `None` past the end.
+pub fn segment_at(program: &QuantizedProgram, sample: u64) -> Option<(usize, u64)> {
+    let mut start = 0u64;
+    for (i, qs) in program.segments.iter().enumerate() {
+        let n = qs.segment.n_samples();
+        if sample < start + n {
+            return Some((i, sample - start));
+        }
+        start += n;
+    }
+    None
+}
+
+/// Most points evaluated per part, whatever the caller asks.
+pub(crate) const MAX_POINTS_PER_PART: usize = 4096;
+
 /// Samples at which to evaluate a part of `n` samples: both ends, and for a part
-/// that changes, up to `max_points` evenly spaced samples in between.
+/// that changes, up to `max_points` (2 to [`MAX_POINTS_PER_PART`]) evenly spaced
+/// samples in between.
 pub(crate) fn sample_points(n: u64, changes: bool, max_points: usize) -> Vec<u64> {
     if !changes || n <= 1 {
         return vec![0, n];
     }
-    let p = (max_points.max(2) as u64 - 1).min(n);
+    let p = (max_points.clamp(2, MAX_POINTS_PER_PART) as u64 - 1).min(n);
     (0..=p)
         .map(|j| ((u128::from(j) * u128::from(n) + u128::from(p) / 2) / u128::from(p)) as u64)
         .collect()
@@ -111,5 +129,9 @@ mod tests {
         assert_eq!(p, vec![0, 250, 500, 750, 1000]);
         let small = sample_points(3, true, 50);
         assert_eq!(small, vec![0, 1, 2, 3]);
+        assert_eq!(
+            sample_points(1 << 40, true, usize::MAX).len(),
+            MAX_POINTS_PER_PART
+        );
     }
 }
