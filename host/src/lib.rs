@@ -14,6 +14,7 @@ pub mod error;
 pub mod machine;
 pub mod phases;
 pub mod pipeline;
+pub mod plot;
 pub mod plugins;
 pub mod program;
 pub mod progress;
