@@ -3,9 +3,11 @@
 //! after the boundary is compared with what the previous segment's tones would have
 //! produced next, two ways:
 //!
-//! * **samples**: the first samples after the boundary against the previous
-//!   segment's tones continued, as a fraction of full scale — this sees any glitch
-//!   in the card data, whatever its origin;
+//! * **samples**: the first sample after the boundary against what the previous
+//!   segment's tones would have produced next, as a fraction of full scale — this
+//!   sees a glitch in the card data, whatever its origin (one sample only: a tone
+//!   entering a wrap-protected segment may change frequency by design, so later
+//!   samples legitimately drift);
 //! * **tones**: each tone's phasor (amplitude and phase) at the boundary against
 //!   the tone it continues (by identity, else the nearest within 1 Hz), as a
 //!   fraction of the channel's summed amplitude — this sees phase jumps of weak
@@ -30,7 +32,7 @@ use crate::render::SegmentSamples;
 use crate::shared::SlotMap;
 
 /// Samples compared after each boundary.
-pub const WINDOW: u64 = 8;
+pub const WINDOW: u64 = 1;
 
 /// Default threshold: 1 % (of full scale for samples, of the channel's summed
 /// amplitude for tones).

@@ -28,6 +28,149 @@ pub enum Command {
     Convert(ConvertArgs),
     /// The main job: compile a program and play it on the config's card.
     Run(RunArgs),
+    /// Compile a program to files (segments as .npy, steps, manifest) through file-sink.
+    Compile(CompileArgs),
+    /// List the plugins found, their role, version and whether they can run here.
+    Plugins(PluginsArgs),
+    /// Config commands.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Check a real card end to end: upload, start, trigger, status, read back.
+    Smoke(SmokeArgs),
+    /// Calibration commands.
+    #[command(subcommand)]
+    Calib(CalibCommand),
+}
+
+/// `awgsf config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a config, check it against the card and print the derived figures
+    /// (quantisation, memory per segment, trigger latency of each wait step).
+    Check(ConfigCheckArgs),
+}
+
+/// `awgsf config check`.
+#[derive(Debug, Args)]
+pub struct ConfigCheckArgs {
+    /// The config.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// A program whose memory and trigger latency to compute (optional).
+    #[arg(value_name = "PROGRAM")]
+    pub program: Option<String>,
+    /// A preset instead of a program file.
+    #[arg(long, value_name = "NAME", conflicts_with = "program")]
+    pub preset: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `awgsf compile`.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The program.
+    #[command(flatten)]
+    pub program: ProgramArg,
+    /// Output directory (written atomically; see --overwrite).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The config (synthesis, card settings, setup); its hardware backend is replaced
+    /// by file-sink.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Physical-setup JSON (channel map and calibrations); enables channels 0..N.
+    #[arg(long, value_name = "FILE")]
+    pub setup: Option<PathBuf>,
+    /// Sample rate, Hz.
+    #[arg(long, value_name = "HZ")]
+    pub sample_rate: Option<f64>,
+    /// Millivolts that map to full scale.
+    #[arg(long, value_name = "MV")]
+    pub full_scale_mv: Option<f64>,
+    /// Card code of full scale.
+    #[arg(long, value_name = "N")]
+    pub full_scale: Option<i32>,
+    /// Loop quantum, seconds.
+    #[arg(long, value_name = "S")]
+    pub quantum: Option<f64>,
+    /// Also write the synthesised millivolts (f32 .npy, same layout) to this directory.
+    #[arg(long, value_name = "DIR")]
+    pub mv_out: Option<PathBuf>,
+    /// Replace existing output directories.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `awgsf plugins`.
+#[derive(Debug, Args)]
+pub struct PluginsArgs {
+    /// The config (its plugin_dirs, and the settings its backends are probed with).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `awgsf smoke`.
+#[derive(Debug, Args)]
+pub struct SmokeArgs {
+    /// The rig's config (one file per rig).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `awgsf calib ...`.
+#[derive(Debug, Subcommand)]
+pub enum CalibCommand {
+    /// Fit sin² calibrations to measured data, one file per hardware channel.
+    Fit(CalibFitArgs),
+}
+
+/// `awgsf calib fit`.
+#[derive(Debug, Args)]
+pub struct CalibFitArgs {
+    /// Measured data, one file per hardware channel (file i is channel i).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Input format.
+    #[arg(long, default_value = "auto", value_name = "auto|de-json|awgde|csv")]
+    pub format: String,
+    /// Logical channel of a hardware channel, NAME=INDEX (repeatable).
+    #[arg(long = "map", value_name = "NAME=INDEX")]
+    pub map: Vec<String>,
+    /// Traceability string per file (repeatable, in file order).
+    #[arg(long = "trace", value_name = "TEXT")]
+    pub trace: Vec<String>,
+    /// Degree of the g(f) polynomial.
+    #[arg(long, default_value_t = 6)]
+    pub degree_g: usize,
+    /// Degree of the v0(f) polynomial.
+    #[arg(long, default_value_t = 6)]
+    pub degree_v0: usize,
+    /// Frequency unit of CSV files without one in the header.
+    #[arg(long, value_name = "Hz|kHz|MHz")]
+    pub csv_freq_unit: Option<String>,
+    /// RF amplitude above which the report warns, mV.
+    #[arg(long, default_value_t = 100.0)]
+    pub rf_warn_mv: f64,
+    /// RF amplitude above which the report says critical, mV.
+    #[arg(long, default_value_t = 200.0)]
+    pub rf_critical_mv: f64,
+    /// Write the physical-setup JSON here.
+    #[arg(long, value_name = "SETUP.json")]
+    pub write_out: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which config to use.

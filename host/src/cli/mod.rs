@@ -2,6 +2,9 @@
 
 mod args;
 mod basic;
+mod calib;
+mod card_cmds;
+mod compile;
 mod run;
 mod watch;
 
@@ -40,5 +43,10 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Presets(a) => basic::presets(&a),
         Command::Convert(a) => basic::convert(&a),
         Command::Run(a) => run::run(&a),
+        Command::Compile(a) => compile::compile(&a),
+        Command::Plugins(a) => card_cmds::plugins(&a),
+        Command::Config(args::ConfigCommand::Check(a)) => card_cmds::config_check(&a),
+        Command::Smoke(a) => card_cmds::smoke(&a),
+        Command::Calib(args::CalibCommand::Fit(a)) => calib::fit(&a),
     }
 }

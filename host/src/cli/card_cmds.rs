@@ -1,0 +1,410 @@
+//! Commands about the machine rather than a program's samples: `plugins`,
+//! `config check` and the real-rig `smoke` test.
+
+use std::time::Instant;
+
+use abi_stable::std_types::RSliceMut;
+use awgsf_plugin_api::{CardFeatures, PluginRole};
+use serde::Serialize;
+
+use crate::config::{CardFigures, Config, MemoryFigures, PluginRef, SegmentUse};
+use crate::error::{exit, Error};
+use crate::machine::{open_card, search_path};
+use crate::pipeline::{quantize, resolve, QuantLimits};
+use crate::plugins::{probe_file, LoadError};
+use crate::program::builder::ChannelOps;
+use crate::program::{InterpKind, LoadedProgram, ProgramBuilder, SegmentMode};
+use crate::report::table::{new_table, seconds};
+use crate::session::{JobOptions, Session};
+
+use super::args::{ConfigCheckArgs, PluginsArgs, SmokeArgs};
+use super::basic::load;
+use super::run::load_config;
+
+fn json_out<T: Serialize>(v: &T) -> Result<i32, Error> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()))?
+    );
+    Ok(exit::OK)
+}
+
+/// One row of `awgsf plugins`.
+#[derive(Debug, Serialize)]
+struct PluginRow {
+    name: String,
+    role: String,
+    version: String,
+    api_version: String,
+    file: String,
+    available: bool,
+    device: String,
+    detail: String,
+}
+
+/// `awgsf plugins`.
+pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
+    let config = load_config(&a.config)?;
+    let sp = search_path(&config);
+    let settings_for = |name: &str| -> String {
+        let is = |r: &PluginRef| matches!(r, PluginRef::Name(n) if n == name);
+        if is(&config.hardware.backend) {
+            config.hardware.settings_json()
+        } else if is(&config.synthesis.backend) || config.synthesis.fallbacks.iter().any(is) {
+            config.synthesis.settings_json()
+        } else {
+            "{}".into()
+        }
+    };
+    let mut rows = Vec::new();
+    for path in sp.all_files() {
+        let file = path.display().to_string();
+        match probe_file(&path) {
+            Ok((pf, info)) => {
+                let name = info.name.to_string();
+                let settings = settings_for(&name);
+                let probe = match pf.role {
+                    PluginRole::Synthesis => {
+                        crate::plugins::load_synthesis(&path).map(|p| p.probe(&settings))
+                    }
+                    PluginRole::Hardware => {
+                        crate::plugins::load_hardware(&path).map(|p| p.probe(&settings))
+                    }
+                };
+                let (available, device, detail) = match probe {
+                    Ok(p) => (p.available, p.device.to_string(), p.detail.to_string()),
+                    Err(e) => (false, String::new(), e.to_string()),
+                };
+                rows.push(PluginRow {
+                    name,
+                    role: pf.role.as_str().into(),
+                    version: info.version.to_string(),
+                    api_version: pf.api_version,
+                    file,
+                    available,
+                    device,
+                    detail,
+                });
+            }
+            Err(LoadError::NotAPlugin { .. }) => {}
+            Err(e) => rows.push(PluginRow {
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                role: "?".into(),
+                version: "?".into(),
+                api_version: "?".into(),
+                file,
+                available: false,
+                device: String::new(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+    if a.json {
+        return json_out(&rows);
+    }
+    let mut t = new_table(
+        &[
+            "plugin",
+            "role",
+            "version",
+            "API",
+            "runs here",
+            "device / detail",
+        ],
+        &[false; 6],
+    );
+    for r in &rows {
+        let what = match (r.device.is_empty(), r.detail.is_empty()) {
+            (false, false) => format!("{} — {}", r.device, r.detail),
+            (false, true) => r.device.clone(),
+            _ => r.detail.clone(),
+        };
+        t.add_row(vec![
+            r.name.clone(),
+            r.role.clone(),
+            r.version.clone(),
+            r.api_version.clone(),
+            if r.available { "yes" } else { "no" }.into(),
+            what,
+        ]);
+    }
+    let dirs: Vec<String> = sp
+        .dirs
+        .iter()
+        .map(|(d, why)| format!("{} ({why})", d.display()))
+        .collect();
+    println!("{t}\nsearched: {}", dirs.join(", "));
+    Ok(exit::OK)
+}
+
+#[derive(Serialize)]
+struct ConfigCheck {
+    config: String,
+    card: CardFigures,
+    memory: Option<MemoryFigures>,
+}
+
+fn segment_uses(loaded: &LoadedProgram, figures: &CardFigures) -> Result<Vec<SegmentUse>, Error> {
+    let q = &figures.quantisation;
+    let r = resolve(&loaded.program, figures.sample_rate_hz).map_err(|e| loaded.locate(e))?;
+    let limits = QuantLimits {
+        step_samples: q.step_samples,
+        min_segment_samples: q.card_min_segment_samples,
+        quantum_s: q.requested_quantum_s,
+    };
+    let qp = quantize(&r, &limits).map_err(|e| loaded.locate(e))?;
+    Ok(qp
+        .segments
+        .iter()
+        .map(|s| SegmentUse {
+            name: s.segment.name.clone(),
+            samples: s.info.quantized_samples,
+            loops: s.segment.loop_count,
+            wait_trig: s.segment.mode == SegmentMode::WaitTrig,
+        })
+        .collect())
+}
+
+/// `awgsf config check`.
+pub fn config_check(a: &ConfigCheckArgs) -> Result<i32, Error> {
+    let config = load_config(&a.config)?;
+    let sp = search_path(&config);
+    let mut card = open_card(&config, &sp)?;
+    let figures = CardFigures::compute(&config, &card.info);
+    let _ = card.card.close();
+    let figures = figures?;
+    let program = match (&a.preset, &a.program) {
+        (Some(p), _) => Some(load(&format!("preset:{p}"))?),
+        (None, Some(p)) => Some(load(p)?),
+        (None, None) => None,
+    };
+    let memory = match &program {
+        Some(l) => Some(MemoryFigures::compute(
+            &figures,
+            &segment_uses(l, &figures)?,
+        )),
+        None => None,
+    };
+    let source = config
+        .source()
+        .map_or("built-in defaults".to_string(), |p| p.display().to_string());
+    if a.json {
+        return json_out(&ConfigCheck {
+            config: source,
+            card: figures,
+            memory,
+        });
+    }
+    println!("{source}: valid\n\n{figures}");
+    if let Some(m) = &memory {
+        println!("\n{m}");
+        if !m.fits() {
+            m.check()?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// A short program for the smoke test: a triggered hold and a chirp on every
+/// mapped channel.
+fn smoke_program(config: &Config) -> LoadedProgram {
+    let mut b = ProgramBuilder::new();
+    let names: Vec<String> = config.setup.map.keys().cloned().collect();
+    for n in &names {
+        b = b
+            .logical_channel(n)
+            .define(&format!("{n}_tone"), n, [10e6], [100.0]);
+    }
+    b = b.segment("armed").wait_trig();
+    for n in &names {
+        b = b.tones(n).use_def(&format!("{n}_tone"));
+    }
+    b = b.hold(40e-6).segment("chirp");
+    for n in &names {
+        b = b.tones(n).move_by(1e6, 0.0);
+    }
+    b = b.hold(0.0);
+    if let Some(n) = names.first() {
+        b = b.tones(n).move_by(-1e6, 100e-6).kind(InterpKind::MinJerk);
+    }
+    LoadedProgram {
+        program: b.build_unchecked(),
+        source: "smoke test program".into(),
+        source_map: Default::default(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct SmokeStep {
+    step: String,
+    pass: bool,
+    detail: String,
+    seconds: f64,
+}
+
+/// `awgsf smoke`: each step is run and reported pass/fail; the card is stopped and
+/// closed at the end whatever happened.
+pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
+    let config = load_config(&a.config)?;
+    let mut steps: Vec<SmokeStep> = Vec::new();
+    let mut record = |step: &str, t: Instant, r: Result<String, String>| -> bool {
+        let pass = r.is_ok();
+        steps.push(SmokeStep {
+            step: step.into(),
+            pass,
+            detail: r.unwrap_or_else(|e| e),
+            seconds: t.elapsed().as_secs_f64(),
+        });
+        pass
+    };
+    let t = Instant::now();
+    let session = Session::open(config.clone()).map_err(|e| e.to_string());
+    let ok = record(
+        "open plugins and card",
+        t,
+        session
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "{} {} via {}",
+                    s.card.info.model, s.card.info.serial, s.card.plugin.info.name
+                )
+            })
+            .map_err(|e| e.clone()),
+    );
+    if let (true, Ok(mut s)) = (ok, session) {
+        let t = Instant::now();
+        let opts = JobOptions {
+            force_trigger: false,
+            verify: true,
+            threshold_fs: crate::verify::DEFAULT_THRESHOLD,
+            progress: false,
+        };
+        let run = s.run(smoke_program(&config), &opts);
+        let ok = record(
+            "compile, configure, upload, start (armed)",
+            t,
+            run.as_ref()
+                .map(|r| {
+                    format!(
+                        "{} segments, {} bytes; {}",
+                        r.segments,
+                        r.card_bytes,
+                        r.continuity
+                            .as_ref()
+                            .map(|c| c.summary())
+                            .unwrap_or_default()
+                    )
+                })
+                .map_err(|e| e.to_string()),
+        );
+        if ok {
+            let t = Instant::now();
+            let r = s
+                .card
+                .card
+                .force_trigger()
+                .into_result()
+                .map(|_| "trigger forced".to_string())
+                .map_err(|e| e.to_string());
+            record("force trigger", t, r);
+            let t = Instant::now();
+            let r = s
+                .card
+                .card
+                .status()
+                .into_result()
+                .map(|st| {
+                    format!(
+                        "running {}, step {:?}, {}",
+                        st.running,
+                        st.current_step.into_option(),
+                        st.detail
+                    )
+                })
+                .map_err(|e| e.to_string());
+            record("status", t, r);
+            if s.card.info.features.contains(CardFeatures::MEMORY_READBACK) {
+                let t = Instant::now();
+                let r = read_back_all(&mut s);
+                record("read segments back", t, r);
+            } else {
+                record(
+                    "read segments back",
+                    Instant::now(),
+                    Ok("not supported by this card (skipped)".into()),
+                );
+            }
+        }
+        let t = Instant::now();
+        let r = s
+            .card
+            .card
+            .stop()
+            .into_result()
+            .map(|_| "stopped".to_string())
+            .map_err(|e| e.to_string());
+        record("stop", t, r);
+        let t = Instant::now();
+        let r = s
+            .close()
+            .map(|_| "closed".to_string())
+            .map_err(|e| e.to_string());
+        record("close", t, r);
+    }
+    let all = steps.iter().all(|s| s.pass);
+    if a.json {
+        json_out(&steps)?;
+    } else {
+        let mut t = new_table(
+            &["step", "result", "time", "detail"],
+            &[false, false, true, false],
+        );
+        for s in &steps {
+            t.add_row(vec![
+                s.step.clone(),
+                if s.pass { "PASS" } else { "FAIL" }.into(),
+                seconds(s.seconds),
+                s.detail.clone(),
+            ]);
+        }
+        println!(
+            "{t}\n{}",
+            if all {
+                "smoke test passed"
+            } else {
+                "smoke test FAILED"
+            }
+        );
+    }
+    Ok(if all { exit::OK } else { exit::HARDWARE })
+}
+
+/// Reads every slot back and compares it with what was uploaded.
+fn read_back_all(s: &mut Session) -> Result<String, String> {
+    let on_card = s.on_card.as_ref().ok_or("nothing uploaded")?;
+    let mut bad = Vec::new();
+    for (slot, &seg) in on_card.slots.segment_of_slot.iter().enumerate() {
+        let want = &on_card.samples[seg].codes;
+        let mut got = vec![0i16; want.len()];
+        s.card
+            .card
+            .read_back(slot as u32, RSliceMut::from_mut_slice(&mut got))
+            .into_result()
+            .map_err(|e| e.to_string())?;
+        if &got != want {
+            bad.push(slot);
+        }
+    }
+    if bad.is_empty() {
+        Ok(format!(
+            "{} slots identical to what was uploaded",
+            on_card.slots.segment_of_slot.len()
+        ))
+    } else {
+        Err(format!("slots {bad:?} differ from what was uploaded"))
+    }
+}
