@@ -40,6 +40,94 @@ pub enum Command {
     /// Calibration commands.
     #[command(subcommand)]
     Calib(CalibCommand),
+    /// Draw a picture (PNG or SVG) of a program, its samples, or a calibration.
+    Plot(PlotArgs),
+}
+
+/// Picture kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlotKind {
+    /// Frequency and amplitude of every tone against time, segments marked.
+    Timeline,
+    /// Compiled samples of chosen segments (or the played stream), boundaries marked.
+    Samples,
+    /// Spectrogram of a window of one channel.
+    Spectrogram,
+    /// The crossed-AOD spot grid at one instant.
+    Grid,
+    /// Calibration data against fitted models.
+    Calibration,
+}
+
+/// `awgsf plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// What to draw.
+    #[arg(value_enum)]
+    pub kind: PlotKind,
+    /// Program file or preset name (all kinds but `calibration`).
+    #[arg(value_name = "PROGRAM")]
+    pub program: Option<String>,
+    /// A preset instead of a program file.
+    #[arg(long, value_name = "NAME", conflicts_with = "program")]
+    pub preset: Option<String>,
+    /// Output file: .png or .svg.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The config (synthesis backend, card, setup) used to compile.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Picture size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1400x900", value_name = "WxH")]
+    pub size: String,
+    /// Title (default: derived from the input).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Segments to show: NAME, or FIRST..LAST by name or index (timeline, samples,
+    /// spectrogram); default all.
+    #[arg(long, value_name = "SEL")]
+    pub segments: Option<String>,
+    /// Timeline: equal width per segment, so short waits stay visible.
+    #[arg(long)]
+    pub equal_widths: bool,
+    /// Samples/spectrogram: the stream the card played (needs a card with a playback
+    /// trace and memory read-back, e.g. the simulator) instead of each segment once.
+    #[arg(long)]
+    pub played: bool,
+    /// Samples/spectrogram: window START..END in samples of the shown stream.
+    #[arg(long, value_name = "START..END")]
+    pub window: Option<String>,
+    /// Samples: show millivolts instead of card codes.
+    #[arg(long)]
+    pub mv: bool,
+    /// Spectrogram: output channel (column) to analyse.
+    #[arg(long, default_value_t = 0)]
+    pub channel: usize,
+    /// Spectrogram: FFT length.
+    #[arg(long)]
+    pub fft_len: Option<usize>,
+    /// Spectrogram: dynamic range shown, dB.
+    #[arg(long, default_value_t = 80.0)]
+    pub dynamic_range: f64,
+    /// Grid: the instant, SEGMENT or SEGMENT@SAMPLE (default: start of the first
+    /// segment with tones on both channels).
+    #[arg(long, value_name = "SEGMENT[@SAMPLE]")]
+    pub at: Option<String>,
+    /// Grid: the two logical channels (H and V).
+    #[arg(long, default_value = "H,V", value_name = "H,V")]
+    pub axes: String,
+    /// Calibration: measured data file (DE JSON, .awgde or CSV).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Calibration: fitted setup or calibration file (drawn as "fit").
+    #[arg(long, value_name = "FILE")]
+    pub fit: Option<PathBuf>,
+    /// Calibration: a second fit drawn beside it (e.g. the reference library's).
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
+    /// Calibration: hardware channel of the fit files.
+    #[arg(long = "hw-channel", default_value_t = 0)]
+    pub hw_channel: u32,
 }
 
 /// `awgsf config ...`.

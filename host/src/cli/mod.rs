@@ -5,6 +5,7 @@ mod basic;
 mod calib;
 mod card_cmds;
 mod compile;
+mod plot;
 mod run;
 mod watch;
 
@@ -48,5 +49,6 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Config(args::ConfigCommand::Check(a)) => card_cmds::config_check(&a),
         Command::Smoke(a) => card_cmds::smoke(&a),
         Command::Calib(args::CalibCommand::Fit(a)) => calib::fit(&a),
+        Command::Plot(a) => plot::plot(&a),
     }
 }

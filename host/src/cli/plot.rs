@@ -1,0 +1,417 @@
+//! `awgsf plot`: pictures of a program (timeline, samples, spectrogram, spot grid)
+//! and of a calibration.
+
+use std::ops::Range;
+use std::path::Path;
+
+use abi_stable::std_types::RSliceMut;
+
+use crate::calib::{InputFormat, MeasuredData, PhysicalSetup, Sin2Calib};
+use crate::error::{exit, Error};
+use crate::plot::{
+    calibration, grid, samples, spectrogram, tones_at, Boundary, CalibrationOptions, GridOptions,
+    NamedFit, PixelSize, PowerPoint, SampleSource, SampleStream, SampleUnits, SamplesOptions,
+    SegmentSamples, SpectrogramOptions, TimeAxis, TimelineOptions,
+};
+use crate::program::LoadedProgram;
+use crate::session::{JobOptions, Session};
+
+use super::args::{PlotArgs, PlotKind};
+use super::basic::load;
+use super::run::load_config;
+
+fn usage(m: impl Into<String>) -> Error {
+    Error::Usage(m.into())
+}
+
+fn plot_err(e: crate::plot::PlotError) -> Error {
+    Error::Io(e.to_string())
+}
+
+fn size(s: &str) -> Result<PixelSize, Error> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| usage(format!("--size {s}: expected WIDTHxHEIGHT")))?;
+    let p = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| usage(format!("--size {s}: expected whole pixels")))
+    };
+    Ok((p(w)?, p(h)?))
+}
+
+fn range(s: &str, what: &str) -> Result<Range<u64>, Error> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| usage(format!("{what} {s}: expected START..END")))?;
+    let p = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .map_err(|_| usage(format!("{what} {s}: expected sample numbers")))
+    };
+    let (a, b) = (p(a)?, p(b)?);
+    if b <= a {
+        return Err(usage(format!("{what} {s}: END must be after START")));
+    }
+    Ok(a..b)
+}
+
+/// Segment indices selected by NAME or FIRST..LAST (names or indices).
+fn selection(sel: Option<&str>, names: &[String]) -> Result<Range<usize>, Error> {
+    let find = |t: &str| -> Result<usize, Error> {
+        let t = t.trim();
+        names
+            .iter()
+            .position(|n| n == t)
+            .or_else(|| t.parse::<usize>().ok().filter(|i| *i < names.len()))
+            .ok_or_else(|| {
+                usage(format!(
+                    "--segments: no segment '{t}' (segments: {})",
+                    names.join(", ")
+                ))
+            })
+    };
+    match sel {
+        None => Ok(0..names.len()),
+        Some(s) => match s.split_once("..") {
+            Some((a, b)) => {
+                let (a, b) = (find(a)?, find(b)?);
+                if b < a {
+                    return Err(usage(format!("--segments {s}: LAST comes before FIRST")));
+                }
+                Ok(a..b + 1)
+            }
+            None => {
+                let i = find(s)?;
+                Ok(i..i + 1)
+            }
+        },
+    }
+}
+
+fn program(a: &PlotArgs) -> Result<LoadedProgram, Error> {
+    match (&a.preset, &a.program) {
+        (Some(p), _) => load(&format!("preset:{p}")),
+        (None, Some(p)) => load(p),
+        (None, None) => Err(usage(
+            "this kind of picture needs a PROGRAM or --preset NAME",
+        )),
+    }
+}
+
+/// `awgsf plot`.
+pub fn plot(a: &PlotArgs) -> Result<i32, Error> {
+    let px = size(&a.size)?;
+    let written = match a.kind {
+        PlotKind::Calibration => calibration_plot(a, px)?,
+        kind => {
+            let loaded = program(a)?;
+            let mut session = Session::open(load_config(&a.config)?)?;
+            let r = program_plot(a, kind, &loaded, &mut session, px);
+            let _ = session.close();
+            r?
+        }
+    };
+    eprintln!("wrote {}", written.display());
+    Ok(exit::OK)
+}
+
+fn program_plot(
+    a: &PlotArgs,
+    kind: PlotKind,
+    loaded: &LoadedProgram,
+    session: &mut Session,
+    px: PixelSize,
+) -> Result<std::path::PathBuf, Error> {
+    let settings = session.compile_settings(&loaded.program.logical_channels)?;
+    if kind == PlotKind::Timeline || kind == PlotKind::Grid {
+        let planned = crate::compiler::plan(loaded, &settings)?;
+        let q = &planned.quantized;
+        let names: Vec<String> = q.segments.iter().map(|s| s.segment.name.clone()).collect();
+        if kind == PlotKind::Timeline {
+            let opts = TimelineOptions {
+                segments: Some(selection(a.segments.as_deref(), &names)?),
+                time_axis: if a.equal_widths {
+                    TimeAxis::EqualSegments
+                } else {
+                    TimeAxis::Actual
+                },
+                amplitude_label: if settings
+                    .layout
+                    .columns
+                    .iter()
+                    .any(|c| c.calibration.is_some())
+                {
+                    "amplitude (mV, or optical power on calibrated channels)".into()
+                } else {
+                    "amplitude (mV)".into()
+                },
+                title: a.title.clone(),
+                ..TimelineOptions::default()
+            };
+            return crate::plot::timeline(q, &opts, &a.out, px).map_err(plot_err);
+        }
+        let (h, v) = a
+            .axes
+            .split_once(',')
+            .ok_or_else(|| usage("--axes: expected H,V"))?;
+        let ch = |n: &str| {
+            q.logical_channels
+                .iter()
+                .position(|c| c == n.trim())
+                .ok_or_else(|| {
+                    usage(format!(
+                        "--axes: no logical channel '{n}' (channels: {})",
+                        q.logical_channels.join(", ")
+                    ))
+                })
+        };
+        let (hi, vi) = (ch(h)?, ch(v)?);
+        let (seg, sample) = match &a.at {
+            Some(at) => {
+                let (s, k) = at.split_once('@').unwrap_or((at.as_str(), "0"));
+                let k: u64 = k
+                    .parse()
+                    .map_err(|_| usage(format!("--at {at}: SAMPLE must be a whole number")))?;
+                (selection(Some(s), &names)?.start, k)
+            }
+            None => {
+                let i = q
+                    .segments
+                    .iter()
+                    .position(|s| {
+                        !s.segment.start_state(hi).is_empty()
+                            && !s.segment.start_state(vi).is_empty()
+                    })
+                    .ok_or_else(|| {
+                        usage("no segment has tones on both channels; choose one with --at")
+                    })?;
+                (i, 0)
+            }
+        };
+        let states = tones_at(q, seg, sample).ok_or_else(|| {
+            usage(format!(
+                "--at: sample {sample} is past segment '{}'",
+                names[seg]
+            ))
+        })?;
+        let opts = GridOptions {
+            h_name: h.trim().into(),
+            v_name: v.trim().into(),
+            title: a.title.clone().or_else(|| {
+                Some(format!(
+                    "{} at '{}' + {sample} samples",
+                    loaded.source, names[seg]
+                ))
+            }),
+        };
+        return grid(&states[hi], &states[vi], &opts, &a.out, px).map_err(plot_err);
+    }
+    // Samples and spectrogram need rendered data.
+    let fs = settings.sample_rate_hz;
+    let col_names: Vec<String> = settings
+        .layout
+        .columns
+        .iter()
+        .map(|c| match c.logical {
+            Some(l) => format!(
+                "{} (ch{})",
+                loaded.program.logical_channels[l], c.hardware_channel
+            ),
+            None => format!("ch{}", c.hardware_channel),
+        })
+        .collect();
+    let window = a
+        .window
+        .as_deref()
+        .map(|w| range(w, "--window"))
+        .transpose()?;
+    let (planned, data) = session.compile(loaded, false)?;
+    let names: Vec<String> = planned
+        .quantized
+        .segments
+        .iter()
+        .map(|s| s.segment.name.clone())
+        .collect();
+    let nch = data.first().map_or(1, |d| d.n_channels as usize);
+    let stream: Vec<i16>;
+    let boundaries: Vec<Boundary>;
+    let pieces: Vec<SegmentSamples<'_>>;
+    let source = if a.played {
+        let opts = JobOptions {
+            force_trigger: false,
+            verify: false,
+            threshold_fs: 0.01,
+            progress: false,
+        };
+        session.run(loaded.clone(), &opts)?;
+        let trace = session
+            .card
+            .card
+            .playback()
+            .into_result()
+            .map_err(|error| Error::Hardware {
+                what: "playback".into(),
+                error,
+            })?
+            .into_option()
+            .ok_or_else(|| {
+                usage("--played needs a card that reports what it played (e.g. the simulator)")
+            })?;
+        let on_card = session
+            .on_card
+            .as_ref()
+            .ok_or_else(|| Error::Internal("nothing on the card".into()))?;
+        let mut memory: Vec<Vec<i16>> = Vec::new();
+        for (slot, &seg) in on_card.slots.segment_of_slot.iter().enumerate() {
+            let mut buf = vec![0i16; on_card.samples[seg].codes.len()];
+            session
+                .card
+                .card
+                .read_back(slot as u32, RSliceMut::from_mut_slice(&mut buf))
+                .into_result()
+                .map_err(|error| Error::Hardware {
+                    what: "read_back".into(),
+                    error,
+                })?;
+            memory.push(buf);
+        }
+        let w = window
+            .clone()
+            .unwrap_or(0..trace.total_samples.min(1 << 22));
+        let mut s = Vec::new();
+        let mut b = Vec::new();
+        for inst in trace
+            .instances
+            .iter()
+            .filter(|i| i.start_sample + i.n_samples > w.start && i.start_sample < w.end)
+        {
+            let slot = on_card.steps[inst.step as usize].segment as usize;
+            b.push(Boundary {
+                sample: inst.start_sample,
+                label: format!(
+                    "{} #{}",
+                    names[on_card.slots.segment_of_slot[slot]], inst.loop_index
+                ),
+            });
+            if s.is_empty() && inst.start_sample > w.start {
+                s.resize(((inst.start_sample - w.start) as usize) * nch, 0);
+            }
+            let from = w.start.saturating_sub(inst.start_sample) as usize;
+            let to = (w.end.min(inst.start_sample + inst.n_samples) - inst.start_sample) as usize;
+            s.extend_from_slice(&memory[slot][from * nch..to * nch]);
+        }
+        stream = s;
+        boundaries = b;
+        SampleSource::Stream(SampleStream {
+            data: &stream,
+            n_channels: nch,
+            start_sample: w.start,
+            boundaries: &boundaries,
+        })
+    } else {
+        let sel = selection(a.segments.as_deref(), &names)?;
+        let mut start = 0u64;
+        pieces = sel
+            .map(|i| {
+                let p = SegmentSamples {
+                    name: &names[i],
+                    data: &data[i].codes,
+                    n_channels: nch,
+                    start_sample: start,
+                };
+                start += data[i].n_samples;
+                p
+            })
+            .collect();
+        SampleSource::Segments(&pieces)
+    };
+    let scale = planned.lowered.first().map(|l| l.plan.channels[0].scale);
+    match a.kind {
+        PlotKind::Samples => {
+            let mut o = SamplesOptions::new(fs);
+            o.channel_names = col_names;
+            o.window = if a.played { None } else { window };
+            o.title = a.title.clone();
+            if a.mv {
+                let sc = scale.ok_or_else(|| usage("no channels"))?;
+                o.units = SampleUnits::Millivolts {
+                    mv_per_code: sc.full_scale_mv / sc.full_scale,
+                };
+            }
+            samples(&source, &o, &a.out, px).map_err(plot_err)
+        }
+        _ => {
+            let mut o = SpectrogramOptions::new(fs);
+            o.channel = a.channel;
+            o.channel_name = col_names.get(a.channel).cloned();
+            o.window = if a.played { None } else { window };
+            o.fft_len = a.fft_len;
+            o.dynamic_range_db = a.dynamic_range;
+            o.title = a.title.clone();
+            spectrogram(&source, &o, &a.out, px).map_err(plot_err)
+        }
+    }
+}
+
+/// The calibration of hardware channel `hw` in a setup or calibration file.
+fn calibration_file(path: &Path, hw: u32) -> Result<Sin2Calib, Error> {
+    let cal_err = |e: crate::calib::CalibError| Error::Calibration(e.to_string());
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Calibration(format!("{}: not valid JSON: {e}", path.display())))?;
+    let file = path.display().to_string();
+    if v.get("channel_calibrations").is_some() {
+        let setup = PhysicalSetup::from_json_value(&v, &file).map_err(cal_err)?;
+        return setup.calibration(hw).cloned().ok_or_else(|| {
+            Error::Calibration(format!("{file}: hardware channel {hw} has no calibration"))
+        });
+    }
+    Sin2Calib::from_json(&v, &file, "").map_err(cal_err)
+}
+
+fn calibration_plot(a: &PlotArgs, px: PixelSize) -> Result<std::path::PathBuf, Error> {
+    let data_path = a
+        .data
+        .as_ref()
+        .ok_or_else(|| usage("calibration: --data FILE is needed"))?;
+    let fit_path = a
+        .fit
+        .as_ref()
+        .ok_or_else(|| usage("calibration: --fit FILE is needed"))?;
+    let data = MeasuredData::read(data_path, InputFormat::Auto, None)
+        .map_err(|e| Error::Calibration(e.to_string()))?;
+    let points: Vec<PowerPoint> = data
+        .freqs_hz
+        .iter()
+        .zip(&data.rf_amps_mv)
+        .zip(&data.powers)
+        .map(|((&f, &a), &p)| PowerPoint {
+            freq_hz: f,
+            rf_mv: a,
+            power: p,
+        })
+        .collect();
+    let fit = calibration_file(fit_path, a.hw_channel)?.to_plan();
+    let reference = a
+        .reference
+        .as_ref()
+        .map(|p| calibration_file(p, a.hw_channel))
+        .transpose()?
+        .map(|c| c.to_plan());
+    let mut fits = vec![NamedFit {
+        name: "fit",
+        model: &fit,
+    }];
+    if let Some(r) = &reference {
+        fits.push(NamedFit {
+            name: "reference",
+            model: r,
+        });
+    }
+    let opts = CalibrationOptions {
+        title: a.title.clone(),
+        ..CalibrationOptions::default()
+    };
+    calibration(&points, &fits, &opts, &a.out, px).map_err(plot_err)
+}
