@@ -123,3 +123,31 @@ pub fn plan(loaded: &LoadedProgram, settings: &CompileSettings) -> Result<Planne
         },
     })
 }
+
+/// Partial compilation: resolves and quantises the whole program (cheap, and needed
+/// for the carried tone state) but lowers only segments `range`, seeded with the end
+/// phases of the segment before it from an earlier compilation (`seed`, one entry
+/// per logical channel). The result equals those segments of a full compilation
+/// whenever the earlier compilation was of the same program up to `range.start`.
+pub fn plan_range(
+    loaded: &LoadedProgram,
+    settings: &CompileSettings,
+    range: std::ops::Range<usize>,
+    seed: Option<&[TonePhases]>,
+) -> Result<Vec<LoweredSegment>> {
+    let resolved =
+        resolve(&loaded.program, settings.sample_rate_hz).map_err(|e| loaded.locate(e))?;
+    let quantized = quantize(&resolved, &settings.limits).map_err(|e| loaded.locate(e))?;
+    if range.start > range.end || range.end > quantized.segments.len() {
+        return Err(crate::error::Error::Usage(format!(
+            "segments {}..{} are not a run of the program's {} segments",
+            range.start,
+            range.end,
+            quantized.segments.len()
+        )));
+    }
+    let opts = LowerOptions {
+        effort: settings.effort,
+    };
+    Ok(lower(&quantized, &settings.layout, &opts, range, seed).map_err(|e| loaded.locate(e))?)
+}

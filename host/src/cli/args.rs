@@ -358,6 +358,13 @@ pub struct InspectArgs {
     /// Segment step of the card, samples.
     #[arg(long, default_value_t = 32, value_name = "N")]
     pub step: u64,
+    /// Compile with the config's machine (limits from its card, synthesis backend)
+    /// and add crest factor, peak and clipping per segment and channel.
+    #[arg(long)]
+    pub render: bool,
+    /// The config used by --render.
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -22,6 +22,9 @@ pub fn load(spec: &str) -> Result<LoadedProgram, Error> {
 pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
     let loaded = load(&a.program.spec())?;
     let p = &loaded.program;
+    if a.render {
+        return inspect_rendered(a, &loaded);
+    }
     let report = match a.stage {
         Stage::Intent => InspectReport::intent(&loaded.source, p, a.sample_rate),
         Stage::Resolved => {
@@ -117,5 +120,38 @@ pub fn convert(a: &ConvertArgs) -> Result<i32, Error> {
         format.name(),
         crate::program::digest::program_digest(&loaded.program)
     );
+    Ok(exit::OK)
+}
+
+/// `inspect --render`: the quantised stage as the config's machine compiles it,
+/// with crest factor, peak and clipping per segment.
+fn inspect_rendered(a: &InspectArgs, loaded: &LoadedProgram) -> Result<i32, Error> {
+    use crate::report::inspect::RenderedChannel;
+    let config = super::run::load_config(&a.config)?;
+    let session = crate::session::Session::open(config)?;
+    let compiled = session.compile(
+        loaded,
+        !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
+    let _ = session.close();
+    let (planned, samples) = compiled?;
+    let mut report = InspectReport::quantized(&loaded.source, &loaded.program, &planned.quantized);
+    for (row, (l, s)) in report
+        .segments
+        .iter_mut()
+        .zip(planned.lowered.iter().zip(&samples))
+    {
+        row.rendered = l
+            .plan
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| RenderedChannel::of(s, c, ch.hardware_channel, ch.scale.full_scale_mv))
+            .collect();
+    }
+    if a.json {
+        return json_out(&report);
+    }
+    println!("{}", report.render());
     Ok(exit::OK)
 }

@@ -45,6 +45,50 @@ pub struct SegmentRow {
     pub parts: Vec<PartRow>,
     /// Ops (intent stage).
     pub ops: Vec<String>,
+    /// Rendered figures per output channel (with `--render`).
+    pub rendered: Vec<RenderedChannel>,
+}
+
+/// Figures of one output channel of a rendered segment.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedChannel {
+    /// Hardware channel.
+    pub hardware_channel: u32,
+    /// Crest factor `max|y| / rms(y)` of the card codes (0 for silence).
+    pub crest: f64,
+    /// Largest `|v|` before clipping over full scale.
+    pub peak_over_full_scale: f64,
+    /// Samples clipped.
+    pub clipped_samples: u64,
+    /// Tone-samples whose optical power was clamped by the calibration.
+    pub calib_clamped: u64,
+}
+
+impl RenderedChannel {
+    /// Figures of column `c` of a rendered segment.
+    pub fn of(
+        samples: &crate::render::SegmentSamples,
+        c: usize,
+        hardware_channel: u32,
+        full_scale_mv: f64,
+    ) -> RenderedChannel {
+        let nch = samples.n_channels as usize;
+        let (mut peak, mut sum2) = (0.0f64, 0.0f64);
+        for v in samples.codes.iter().skip(c).step_by(nch.max(1)) {
+            let x = f64::from(*v);
+            peak = peak.max(x.abs());
+            sum2 += x * x;
+        }
+        let rms = (sum2 / samples.n_samples.max(1) as f64).sqrt();
+        let st = samples.stats.get(c).copied().unwrap_or_default();
+        RenderedChannel {
+            hardware_channel,
+            crest: if rms > 0.0 { peak / rms } else { 0.0 },
+            peak_over_full_scale: st.peak_mv / full_scale_mv,
+            clipped_samples: st.clipped_samples,
+            calib_clamped: st.calib_clamped,
+        }
+    }
 }
 
 /// Report of `inspect`.
@@ -99,6 +143,7 @@ fn row(index: usize, seg: &ResolvedSegment) -> SegmentRow {
         max_shift_hz: None,
         parts: parts_of(seg),
         ops: Vec::new(),
+        rendered: Vec::new(),
     }
 }
 
@@ -136,6 +181,7 @@ impl InspectReport {
                 wrap_protected: None,
                 max_shift_hz: None,
                 parts: Vec::new(),
+                rendered: Vec::new(),
                 ops: s
                     .ops
                     .iter()
@@ -205,10 +251,21 @@ impl InspectReport {
             ));
         }
         head.push_str(&format!("\ndigest {}", self.digest));
+        let rendered = self.segments.iter().any(|s| !s.rendered.is_empty());
         let mut t = if self.stage == "intent" {
             new_table(
                 &["#", "segment", "mode", "phase", "ops"],
                 &[true, false, false, false, false],
+            )
+        } else if rendered {
+            new_table(
+                &[
+                    "#", "segment", "mode", "phase", "samples", "loopable", "wrap", "parts",
+                    "crest", "peak/FS", "clipped",
+                ],
+                &[
+                    true, false, false, false, true, false, false, false, true, true, true,
+                ],
             )
         } else {
             new_table(
@@ -270,7 +327,7 @@ impl InspectReport {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            t.add_row(vec![
+            let mut row = vec![
                 s.index.to_string(),
                 s.name.clone(),
                 mode,
@@ -279,7 +336,32 @@ impl InspectReport {
                 if s.loopable { "yes" } else { "no" }.into(),
                 wrap,
                 parts,
-            ]);
+            ];
+            if rendered {
+                let col = |f: &dyn Fn(&RenderedChannel) -> String| {
+                    s.rendered
+                        .iter()
+                        .map(|r| format!("ch{} {}", r.hardware_channel, f(r)))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                row.push(col(&|r| {
+                    if r.crest > 0.0 {
+                        super::table::sig(r.crest, 3)
+                    } else {
+                        "-".into()
+                    }
+                }));
+                row.push(col(&|r| super::table::sig(r.peak_over_full_scale, 3)));
+                row.push(col(&|r| {
+                    if r.calib_clamped > 0 {
+                        format!("{} (+{} clamped)", r.clipped_samples, r.calib_clamped)
+                    } else {
+                        r.clipped_samples.to_string()
+                    }
+                }));
+            }
+            t.add_row(row);
         }
         format!("{head}\n{t}")
     }
