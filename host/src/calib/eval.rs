@@ -5,11 +5,7 @@
 
 use awgsf_plugin_api::Sin2Calibration;
 
-/// Polynomial value by Horner's rule; coefficients highest power first; an empty
-/// polynomial is 0.
-pub fn horner(coeffs_high_to_low: &[f64], x: f64) -> f64 {
-    coeffs_high_to_low.iter().fold(0.0, |acc, &c| acc * x + c)
-}
+pub use awgsf_dsp::horner;
 
 /// Borrowed parameters of one channel's sin² calibration.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,18 +81,28 @@ impl Sin2View<'_> {
 
     /// Normalised frequency, clipped to `[-1, 1]`.
     pub fn x(&self, freq_hz: f64) -> f64 {
-        self.x_raw(freq_hz).clamp(-1.0, 1.0)
+        awgsf_dsp::normalised_freq(self.freq_min_hz, self.freq_max_hz, freq_hz)
+    }
+
+    /// `g` and `v0` at `freq_hz` (the renderers' formulas, from `awgsf-dsp`).
+    fn g_v0(&self, freq_hz: f64) -> (f64, f64) {
+        awgsf_dsp::g_v0_at(
+            self.g_poly,
+            self.v0_poly,
+            self.min_g,
+            self.min_v0_sq,
+            self.x(freq_hz),
+        )
     }
 
     /// Reachable optical power at `freq_hz` (floored at `min_g`).
     pub fn g(&self, freq_hz: f64) -> f64 {
-        horner(self.g_poly, self.x(freq_hz)).max(self.min_g)
+        self.g_v0(freq_hz).0
     }
 
     /// RF amplitude scale at `freq_hz`, mV: `sqrt(poly(v0, x)^2 + min_v0_sq)`.
     pub fn v0(&self, freq_hz: f64) -> f64 {
-        let a = horner(self.v0_poly, self.x(freq_hz));
-        (a * a + self.min_v0_sq).sqrt()
+        self.g_v0(freq_hz).1
     }
 
     /// Optical power the model predicts for RF amplitude `rf_mv` at `freq_hz`.
@@ -109,19 +115,17 @@ impl Sin2View<'_> {
     /// had to be clamped: `v0 (2/pi) asin(sqrt(clip(max(p, 0) / g, 0, 1 - y_eps)))`.
     pub fn rf_amplitude(&self, freq_hz: f64, power: f64) -> RfAmplitude {
         let xr = self.x_raw(freq_hz);
-        let g = self.g(freq_hz);
-        let y = power.max(0.0) / g;
-        let y_max = 1.0 - self.y_eps;
+        let (g, v0) = self.g_v0(freq_hz);
+        let a = awgsf_dsp::rf_from_power(g, v0, self.y_eps, power);
         let power_clamp = if power < 0.0 {
             PowerClamp::Negative
-        } else if y > y_max {
+        } else if a.clamped {
             PowerClamp::AboveReachable
         } else {
             PowerClamp::None
         };
-        let y = y.clamp(0.0, y_max);
         RfAmplitude {
-            mv: self.v0(freq_hz) * std::f64::consts::FRAC_2_PI * y.sqrt().asin(),
+            mv: a.mv,
             freq_clamped: !(-1.0..=1.0).contains(&xr),
             power_clamp,
         }

@@ -11,21 +11,39 @@ pub fn horner(coeffs_high_first: &[f64], x: f64) -> f64 {
     coeffs_high_first.iter().fold(0.0, |acc, &c| acc * x + c)
 }
 
-/// Normalised frequency `x = clip((f - mid) / half, -1, 1)` of a calibration.
+/// Normalised frequency `x = clip((f - mid) / half, -1, 1)` over `[f_min, f_max]`.
+#[inline]
+pub fn normalised_freq(freq_min_hz: f64, freq_max_hz: f64, f_hz: f64) -> f64 {
+    let mid = 0.5 * (freq_min_hz + freq_max_hz);
+    let half = 0.5 * (freq_max_hz - freq_min_hz);
+    ((f_hz - mid) / half).clamp(-1.0, 1.0)
+}
+
+/// Normalised frequency of a calibration.
 #[inline]
 pub fn calib_x(cal: &Sin2Calibration, f_hz: f64) -> f64 {
-    let mid = 0.5 * (cal.freq_min_hz + cal.freq_max_hz);
-    let half = 0.5 * (cal.freq_max_hz - cal.freq_min_hz);
-    ((f_hz - mid) / half).clamp(-1.0, 1.0)
+    normalised_freq(cal.freq_min_hz, cal.freq_max_hz, f_hz)
+}
+
+/// `g = max(poly(g_poly, x), min_g)` and `v0 = sqrt(poly(v0_poly, x)^2 + min_v0_sq)`
+/// at normalised frequency `x`: the one implementation of these two formulas.
+#[inline]
+pub fn g_v0_at(g_poly: &[f64], v0_poly: &[f64], min_g: f64, min_v0_sq: f64, x: f64) -> (f64, f64) {
+    let g = horner(g_poly, x).max(min_g);
+    let a = horner(v0_poly, x);
+    (g, (a * a + min_v0_sq).sqrt())
 }
 
 /// Reachable optical power `g` and RF amplitude scale `v0` (mV) at a frequency.
 #[inline]
 pub fn calib_g_v0(cal: &Sin2Calibration, f_hz: f64) -> (f64, f64) {
-    let x = calib_x(cal, f_hz);
-    let g = horner(&cal.g_poly, x).max(cal.min_g);
-    let a = horner(&cal.v0_poly, x);
-    (g, (a * a + cal.min_v0_sq).sqrt())
+    g_v0_at(
+        &cal.g_poly,
+        &cal.v0_poly,
+        cal.min_g,
+        cal.min_v0_sq,
+        calib_x(cal, f_hz),
+    )
 }
 
 /// An optical power converted to an RF amplitude.
@@ -39,18 +57,24 @@ pub struct CalibratedAmp {
     pub clamped: bool,
 }
 
-/// RF amplitude (mV) that yields optical power `p` at frequency `f_hz`:
+/// RF amplitude for optical power `p` given `g` and `v0`:
 /// `v0 (2 / pi) asin(sqrt(clip(max(p, 0) / g, 0, 1 - y_eps)))`.
-pub fn calibrated_amplitude(cal: &Sin2Calibration, f_hz: f64, p: f64) -> CalibratedAmp {
-    let (g, v0) = calib_g_v0(cal, f_hz);
+#[inline]
+pub fn rf_from_power(g: f64, v0: f64, y_eps: f64, p: f64) -> CalibratedAmp {
     let ratio = p.max(0.0) / g;
-    let cap = 1.0 - cal.y_eps;
+    let cap = 1.0 - y_eps;
     let y = ratio.clamp(0.0, cap);
     CalibratedAmp {
         mv: v0 * FRAC_2_PI * y.sqrt().asin(),
         ratio,
         clamped: ratio > cap,
     }
+}
+
+/// RF amplitude (mV) that yields optical power `p` at frequency `f_hz`.
+pub fn calibrated_amplitude(cal: &Sin2Calibration, f_hz: f64, p: f64) -> CalibratedAmp {
+    let (g, v0) = calib_g_v0(cal, f_hz);
+    rf_from_power(g, v0, cal.y_eps, p)
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@ pub mod phase;
 pub mod sample;
 pub mod validate;
 
-pub use calib::{calib_g_v0, calib_x, calibrated_amplitude, horner, CalibratedAmp};
+pub use calib::{
+    calib_g_v0, calib_x, calibrated_amplitude, g_v0_at, horner, normalised_freq, rf_from_power,
+    CalibratedAmp,
+};
 pub use dd::Dd;
 pub use interp::{
     adiabatic_weight, frequency_at, interp_value, min_jerk_shape, moves_frequency, ADIABATIC_FLOOR,
