@@ -263,15 +263,7 @@ impl Session {
             .features
             .contains(CardFeatures::PLAYBACK_TRACE)
         {
-            self.card
-                .card
-                .playback()
-                .into_result()
-                .map_err(|error| Error::Hardware {
-                    what: "playback".into(),
-                    error,
-                })?
-                .into_option()
+            self.playback()?
         } else {
             None
         };
@@ -503,6 +495,20 @@ impl Session {
             steps: old.steps.clone(),
         };
         Ok(Some((report, on_card)))
+    }
+
+    /// What the card reports it played since start, if it can tell.
+    pub fn playback(&mut self) -> Result<Option<awgsf_plugin_api::PlaybackTrace>> {
+        Ok(self
+            .card
+            .card
+            .playback()
+            .into_result()
+            .map_err(|error| Error::Hardware {
+                what: "playback".into(),
+                error,
+            })?
+            .into_option())
     }
 
     /// Stops and releases the card.

@@ -245,19 +245,9 @@ fn program_plot(
             progress: false,
         };
         session.run(loaded.clone(), &opts)?;
-        let trace = session
-            .card
-            .card
-            .playback()
-            .into_result()
-            .map_err(|error| Error::Hardware {
-                what: "playback".into(),
-                error,
-            })?
-            .into_option()
-            .ok_or_else(|| {
-                usage("--played needs a card that reports what it played (e.g. the simulator)")
-            })?;
+        let trace = session.playback()?.ok_or_else(|| {
+            usage("--played needs a card that reports what it played (e.g. the simulator)")
+        })?;
         let on_card = session
             .on_card
             .as_ref()

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::json::{encode_definition, encode_definitions, encode_segment};
+use super::json::{encode_content, encode_definition, encode_segment};
 use super::model::Program;
 
 /// Fingerprint of one segment.
@@ -24,23 +24,7 @@ pub struct SegmentFingerprint {
 
 /// SHA-256 of the program's content (logical channels, definitions, segments), hex.
 pub fn program_digest(program: &Program) -> String {
-    let mut payload = Map::new();
-    payload.insert(
-        "logical_channels".into(),
-        Value::from(program.logical_channels.clone()),
-    );
-    payload.insert("definitions".into(), encode_definitions(program));
-    payload.insert(
-        "segments".into(),
-        Value::Array(
-            program
-                .segments
-                .iter()
-                .map(|s| encode_segment(program, s))
-                .collect(),
-        ),
-    );
-    sha256_hex(&python_json(&Value::Object(payload)))
+    sha256_hex(&python_json(&Value::Object(encode_content(program))))
 }
 
 /// One fingerprint per segment, covering the segment and the definitions it uses.

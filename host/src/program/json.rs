@@ -502,12 +502,20 @@ pub fn to_json_value(program: &Program) -> Value {
     let mut top = Map::new();
     top.insert("__schema__".into(), Value::from(SCHEMA));
     top.insert("version".into(), Value::from(VERSION));
-    top.insert(
+    top.extend(encode_content(program));
+    Value::Object(top)
+}
+
+/// The program's content (logical channels, definitions, segments) without the
+/// schema header: what the digest hashes.
+pub(crate) fn encode_content(program: &Program) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert(
         "logical_channels".into(),
         Value::from(program.logical_channels.clone()),
     );
-    top.insert("definitions".into(), encode_definitions(program));
-    top.insert(
+    m.insert("definitions".into(), encode_definitions(program));
+    m.insert(
         "segments".into(),
         Value::Array(
             program
@@ -517,7 +525,7 @@ pub fn to_json_value(program: &Program) -> Value {
                 .collect(),
         ),
     );
-    Value::Object(top)
+    m
 }
 
 /// Encodes a program as pretty JSON text in the reference layout.
