@@ -64,11 +64,19 @@ fn compiles_to_ptx_for_a_virtual_architecture() {
     let c = compile(SOURCE, "compute_80").unwrap_or_else(|e| panic!("{e}"));
     match &c.image {
         Image::Ptx(text) => {
-            assert!(
-                text.contains(".entry awgsf_render"),
-                "no kernel entry in the PTX"
-            );
             assert!(text.contains(".target sm_80"));
+            // The launch in cuda/device.rs passes ten 8-byte values: one table
+            // pointer, six u64 and three output pointers.
+            let entry = text
+                .split(".entry awgsf_render(")
+                .nth(1)
+                .expect("no kernel entry in the PTX");
+            let params = &entry[..entry.find(')').expect("end of the parameter list")];
+            let kinds: Vec<&str> = params
+                .split(',')
+                .map(|p| p.split_whitespace().nth(1).unwrap_or(""))
+                .collect();
+            assert_eq!(kinds, vec![".u64"; 10], "kernel parameters: {params}");
         }
         Image::Cubin(_) => panic!("a virtual architecture must give PTX"),
     }
