@@ -31,6 +31,14 @@ fn random_plans_match_the_exact_evaluation() {
 }
 
 #[test]
+fn many_tones_match_the_exact_evaluation() {
+    let Some(render) = renderer(BUDGET) else {
+        return;
+    };
+    common::many_tones_match_exact(&render, 8, 5000);
+}
+
+#[test]
 fn output_does_not_depend_on_how_ranges_are_split() {
     let Some(render) = renderer(BUDGET) else {
         return;

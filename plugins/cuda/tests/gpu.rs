@@ -67,6 +67,12 @@ fn random_plans_match_the_exact_evaluation() {
 }
 
 #[test]
+fn many_tones_match_the_exact_evaluation() {
+    let Some(render) = renderer() else { return };
+    common::many_tones_match_exact(&render, 20, 50000);
+}
+
+#[test]
 fn output_does_not_depend_on_how_ranges_are_split() {
     let Some(render) = renderer() else { return };
     common::splits_do_not_change_output(&render, 100, 20_000);

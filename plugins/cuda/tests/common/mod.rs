@@ -176,14 +176,34 @@ fn random_request(rng: &mut Rng, n: u64) -> Request {
 /// Random plans of every kind, calibrated and not, random ranges of them rendered
 /// several per call: every sample within one code of the exact evaluation.
 pub fn random_plans_match_exact(render: Render, cases: u64, seed: u64) {
+    plans_match_exact(render, Limits::SMALL, cases, seed, false);
+}
+
+/// Random plans with up to 120 tones per part, rendered whole as codes and as
+/// millivolts.
+pub fn many_tones_match_exact(render: Render, cases: u64, seed: u64) {
+    plans_match_exact(render, Limits::MANY_TONES, cases, seed, true);
+}
+
+fn plans_match_exact(render: Render, limits: Limits, cases: u64, seed: u64, whole: bool) {
     let mut tally = CodeTally::default();
     for case in 0..cases {
         let seed = seed + case;
-        let seg = segment(seed, Limits::SMALL);
+        let seg = segment(seed, limits);
         let mut rng = Rng::new(seed ^ 0xabcd);
-        let requests: Vec<Request> = (0..rng.int(1, 3))
-            .map(|_| random_request(&mut rng, seg.n_samples))
-            .collect();
+        let requests: Vec<Request> = if whole {
+            [false, true]
+                .map(|millivolts| Request {
+                    start: 0,
+                    count: seg.n_samples,
+                    millivolts,
+                })
+                .to_vec()
+        } else {
+            (0..rng.int(1, 3))
+                .map(|_| random_request(&mut rng, seg.n_samples))
+                .collect()
+        };
         for (j, r) in render_requests(render, &seg, &requests).iter().enumerate() {
             let what = format!("plan seed {seed}, job {j} {:?}", requests[j]);
             let t = check_against_exact(&what, &seg, r);

@@ -79,6 +79,14 @@ impl Limits {
         part_len: 260,
         tones: 5,
     };
+
+    /// Many tones per part (large amplitude sums, the paired steady loop).
+    pub const MANY_TONES: Limits = Limits {
+        channels: 2,
+        parts: 2,
+        part_len: 1200,
+        tones: 120,
+    };
 }
 
 fn frequency(rng: &mut Rng, fs: f64) -> f64 {
