@@ -86,7 +86,7 @@ struct Ramp {
     double cps_hi, cps_lo;    // fixed frequency: f0 / fs
     double cos_d, sin_d;      // fixed frequency: rotation of one sample
     double cal_g, cal_v0;     // fixed frequency on a calibrated channel
-    double reserved;
+    double amp_q;             // exp and geo models: ratio of the exponential per sample
 };
 
 struct CalibHead {
@@ -264,20 +264,34 @@ AWGSF_DEV double sin_turns(double x) {
 
 // ---------------------------------------------------------------- amplitude
 
+// The exponential of the exp and geo amplitude models at the cell's first sample k0
+// (exact), stepped by amp_q per sample after it: at most 31 products, ~1e-14
+// relative, and the same steps whichever samples of the cell are requested.
+AWGSF_DEV double amp_exp_at(const Ramp& r, u64 k0, double inv_n) {
+    switch (r.amp_model) {
+    case AWGSF_AMP_EXP:
+        return exp(-((double)k0 * r.amp_c));
+    case AWGSF_AMP_GEO:
+        return exp(r.amp_b * ((double)k0 * inv_n));
+    default:
+        return 1.0;
+    }
+}
+
 // Requested amplitude of a ramp tone (mV, or optical power when calibrated) at
-// part-local sample k, u = k / n.
-AWGSF_DEV double ramp_amplitude(const Ramp& r, u64 k, double u) {
+// part-local sample k, u = k / n; `ex` is the model's exponential at k.
+AWGSF_DEV double ramp_amplitude(const Ramp& r, u64 k, double u, double ex) {
     switch (r.amp_model) {
     case AWGSF_AMP_LINEAR:
         return r.amp_a + r.amp_b * u;
     case AWGSF_AMP_MIN_JERK:
         return r.amp_a + r.amp_b * min_jerk_shape(u);
     case AWGSF_AMP_EXP:
-        return r.amp_a + r.amp_b * exp(-((double)k * r.amp_c));
+        return r.amp_a + r.amp_b * ex;
     case AWGSF_AMP_STEP:
         return k == 0 ? r.amp_a : r.amp_b;
     case AWGSF_AMP_GEO:
-        return r.amp_a * exp(r.amp_b * u);
+        return r.amp_a * ex;
     case AWGSF_AMP_ADIABATIC: {
         double w = u * u * (3.0 - 2.0 * u);
         return 1.0 / ((1.0 - w) * r.amp_a + w * r.amp_b);
@@ -379,26 +393,31 @@ AWGSF_KERNEL awgsf_render(const u64* AWGSF_RESTRICT tables, u64 n_spans, u64 spa
                 double y0 = sn;
                 double y1 = fma(sn, r.cos_d, cs * r.sin_d);
                 double c2 = 2.0 * r.cos_d;
+                double ex = amp_exp_at(r, k0, pt.inv_n_hi);
                 for (u64 i = 0; i < i_hi; ++i) {
                     if (i >= i_lo) {
                         u64 k = k0 + i;
                         double u = (double)k * pt.inv_n_hi;
-                        double a = ramp_amplitude(r, k, u);
+                        double a = ramp_amplitude(r, k, u, ex);
                         if (has_cal) a = calibrated(*cal, r.cal_g, r.cal_v0, a, true, fig);
                         racc[i] = fma(a, y0, racc[i]);
                     }
                     double y2 = fma(c2, y1, -y0);
                     y0 = y1;
                     y1 = y2;
+                    ex *= r.amp_q;
                 }
             } else {
                 double turns0 = chirp_turns(r, pt, k0);
                 LocalPoly q = local_poly(r, pt, k0);
+                double ex = amp_exp_at(r, k0, pt.inv_n_hi);
+                for (u64 i = 0; i < i_lo; ++i) ex *= r.amp_q;
                 for (u64 i = i_lo; i < i_hi; ++i) {
                     u64 k = k0 + i;
                     double u = (double)k * pt.inv_n_hi;
                     double sn = sin_turns(turns0 + local_poly_eval(q, (double)i));
-                    double a = ramp_amplitude(r, k, u);
+                    double a = ramp_amplitude(r, k, u, ex);
+                    ex *= r.amp_q;
                     if (has_cal) {
                         double shape = r.phase_mode == AWGSF_PHASE_LINEAR ? u : min_jerk_shape(u);
                         double f = r.f0 + r.delta_hi * shape;

@@ -48,11 +48,11 @@ pub const AMP_CONST: u64 = 0;
 pub const AMP_LINEAR: u64 = 1;
 /// Amplitude model: `a + b u^3 (10 - 15u + 6u^2)`.
 pub const AMP_MIN_JERK: u64 = 2;
-/// Amplitude model: `a + b exp(-k c)`.
+/// Amplitude model: `a + b exp(-k c)`, the exponential stepped by `amp_q` per sample.
 pub const AMP_EXP: u64 = 3;
 /// Amplitude model: `a` at `k = 0`, else `b`.
 pub const AMP_STEP: u64 = 4;
-/// Amplitude model: `a exp(b u)`.
+/// Amplitude model: `a exp(b u)`, the exponential stepped by `amp_q` per sample.
 pub const AMP_GEO: u64 = 5;
 /// Amplitude model: `1 / ((1 - w) a + w b)`, `w = u^2 (3 - 2u)`.
 pub const AMP_ADIABATIC: u64 = 6;
@@ -171,6 +171,7 @@ pub struct Ramp {
     pub sin_d: f64,
     pub cal_g: f64,
     pub cal_v0: f64,
+    pub amp_q: f64,
 }
 
 impl Record for Ramp {
@@ -192,7 +193,7 @@ impl Record for Ramp {
             self.sin_d.to_bits(),
             self.cal_g.to_bits(),
             self.cal_v0.to_bits(),
-            0,
+            self.amp_q.to_bits(),
         ]);
     }
 }
@@ -289,6 +290,7 @@ mod tests {
             sin_d: 0.0,
             cal_g: 0.0,
             cal_v0: 0.0,
+            amp_q: 1.0,
         };
         assert_eq!(words(&ramp), Ramp::WORDS);
         let cal = Calib {

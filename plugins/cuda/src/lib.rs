@@ -24,8 +24,9 @@
 //! * *ramp* tones evaluate, per sample, the phase (chirps: the anchor plus the local
 //!   Taylor/Faulhaber polynomial of `awgsf-dsp::local_phase`, then `sinpi`;
 //!   amplitude-only ramps: the recurrence at unit amplitude), the interpolated
-//!   amplitude, and on calibrated channels the sin² calibration at the sample's
-//!   frequency and requested power.
+//!   amplitude (`exp` and `geo_ramp`: the exponential taken exactly at the cell's
+//!   first sample, then stepped by a constant factor), and on calibrated channels
+//!   the sin² calibration at the sample's frequency and requested power.
 //!
 //! A cell never depends on the samples before it, so output depends only on the
 //! plan and the sample index: not on how jobs split a segment, on batches, nor on
@@ -38,8 +39,9 @@
 //! the source writes `fma`). Per tone and sample, with `A` the tone's amplitude:
 //! the anchor phase is exact to ~1e-16 turn (double-double); the recurrence over at
 //! most 31 steps adds at most ~31² / 2 · 2⁻⁵³ · A ≈ 5e-14 A (its error growth is
-//! bounded by `sin(m d) / sin(d) <= m`); `sinpi`/`sincospi`, `exp`, `asin`, `sqrt`
-//! are within a few ulp. Summing `T` tones adds ~T · 2⁻⁵³ · ΣA. For 1000 tones the
+//! bounded by `sin(m d) / sin(d) <= m`); the stepped exponential of `exp` and
+//! `geo_ramp` amplitudes at most 31 ulp (~7e-15 relative); `sinpi`/`sincospi`,
+//! `exp`, `asin`, `sqrt` are within a few ulp. Summing `T` tones adds ~T · 2⁻⁵³ · ΣA. For 1000 tones the
 //! total stays below 1e-10 of ΣA, while one card code is 3e-5 of full scale: a code
 //! differs from the exact per-sample `f64` evaluation (`awgsf_dsp::sample_mv` then
 //! `to_code`) only where the exact value lies within ~1e-6 code of a rounding

@@ -146,6 +146,12 @@ fn ramp_tone(
         Some(c) if !chirp => calib_g_v0(c, tone.f0_hz),
         _ => (0.0, 0.0),
     };
+    // One sample's factor of the exponential models: exp(-rate), exp(ln(e / s) / n).
+    let amp_q = match amp_model {
+        layout::AMP_EXP => (-amp[2]).exp(),
+        layout::AMP_GEO => (amp[1] / part.n_samples as f64).exp(),
+        _ => 1.0,
+    };
     Ramp {
         phase_mode,
         amp_model,
@@ -158,6 +164,7 @@ fn ramp_tone(
         sin_d,
         cal_g,
         cal_v0,
+        amp_q,
     }
 }
 
