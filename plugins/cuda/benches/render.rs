@@ -1,5 +1,6 @@
 //! GPU throughput on the "huge" workload: 2 channels × 1000 tones, 10 ms at
-//! 625 MS/s (1.25e10 tone-samples), as steady tones and as minimum-jerk moves.
+//! 625 MS/s (1.25e10 tone-samples), as steady tones, as exponential amplitude ramps
+//! and as minimum-jerk moves.
 //!
 //! * `render_only`: upload the tables, run the kernel, wait for it (codes stay on
 //!   the device);
@@ -26,9 +27,11 @@ const SAMPLES: u64 = 6_250_000;
 const TONES: usize = 1000;
 const CHANNELS: usize = 2;
 
-/// 1000 tones spread over 75-125 MHz with spread phases; `moving` tones sweep
-/// 1 MHz with a minimum-jerk profile and ramp their amplitude.
-fn huge(moving: bool) -> SegmentPlan {
+/// 1000 tones spread over 75-125 MHz with spread phases, held (`Hold`), ramping
+/// their amplitude (`Exp`), or also sweeping 1 MHz (`MinJerk`).
+fn huge(kind: InterpKind) -> SegmentPlan {
+    let moving = kind == InterpKind::MinJerk;
+    let ramping = kind != InterpKind::Hold;
     let channel = |c: usize| {
         let tones = (0..TONES)
             .map(|i| {
@@ -37,7 +40,7 @@ fn huge(moving: bool) -> SegmentPlan {
                     f0_hz: f0,
                     f1_hz: if moving { f0 + 1e6 } else { f0 },
                     a0: 0.9,
-                    a1: if moving { 0.6 } else { 0.9 },
+                    a1: if ramping { 0.6 } else { 0.9 },
                     phase0_rad: (i * i) as f64 * 0.618 % TAU,
                 }
             })
@@ -48,12 +51,8 @@ fn huge(moving: bool) -> SegmentPlan {
             parts: RVec::from(vec![PartPlan {
                 offset: 0,
                 n_samples: SAMPLES,
-                kind: if moving {
-                    InterpKind::MinJerk
-                } else {
-                    InterpKind::Hold
-                },
-                tau_s: 0.0,
+                kind,
+                tau_s: if kind == InterpKind::Exp { 2e-3 } else { 0.0 },
                 tones: RVec::from(tones),
             }]),
         }
@@ -84,8 +83,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("cuda_huge");
     group.sample_size(10);
     group.throughput(Throughput::Elements(tone_samples));
-    for (name, moving) in [("steady", false), ("min_jerk", true)] {
-        let seg = huge(moving);
+    for (name, kind) in [
+        ("steady", InterpKind::Hold),
+        ("exp_ramp", InterpKind::Exp),
+        ("min_jerk", InterpKind::MinJerk),
+    ] {
+        let seg = huge(kind);
         let mut codes = vec![0i16; SAMPLES as usize * CHANNELS];
         let job = RenderJob::new(&seg, 0, OutputBuffer::Int16(codes.as_mut_slice().into()));
         let batches = plan_batches(std::slice::from_ref(&job), usize::MAX);
