@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check. Run on a machine with an NVIDIA GPU, from the repository root, with
-# the bundle built by scripts/gpu-bundle.sh copied to target/gpu-bundle. Builds
-# nothing; needs the NVIDIA driver and NVRTC (a CUDA toolkit's lib64, or the
-# nvidia-cuda-nvrtc Python wheel).
+# the bundle built by scripts/gpu-bundle.sh copied to target/gpu-bundle (or, without
+# it, target/release/awgsf, the plugins beside it and the awgsf-cuda test executables
+# in target/release/deps). Builds nothing; needs the NVIDIA driver and NVRTC (a CUDA
+# toolkit's lib64, or the nvidia-cuda-nvrtc Python wheel).
 #
 #   1. nvidia-smi
 #   2. every awgsf-cuda test executable (GPU suite, NVRTC compile, emulated kernel,
@@ -23,6 +24,19 @@ out="${OUT:-$root/out/gpu-check}"
 config="configs/gpu-check.toml"
 mkdir -p "$out"
 
+# Without a bundle, use a release build tree carried over as it is: the binary and
+# plugins in target/release, the newest test executables in target/release/deps.
+if [ ! -x "$bundle/awgsf" ] && [ -x "$root/target/release/awgsf" ]; then
+    bundle="$(mktemp -d)"
+    trap 'rm -rf "$bundle"' EXIT
+    mkdir -p "$bundle/tests"
+    ln -s "$root"/target/release/awgsf "$root"/target/release/libawgsf_*.so "$bundle/"
+    for name in gpu nvrtc emulated unavailable awgsf_cuda; do
+        newest="$(find "$root/target/release/deps" -maxdepth 1 -type f -perm -u+x \
+            -name "$name-*" ! -name '*.*' -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)"
+        if [ -n "$newest" ]; then ln -s "$newest" "$bundle/tests/$name"; fi
+    done
+fi
 if [ ! -x "$bundle/awgsf" ]; then
     echo "no $bundle/awgsf: build the bundle with scripts/gpu-bundle.sh and copy it here" >&2
     exit 2
