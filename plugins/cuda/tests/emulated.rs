@@ -39,6 +39,14 @@ fn many_tones_match_the_exact_evaluation() {
 }
 
 #[test]
+fn several_segments_in_one_call() {
+    let Some(render) = renderer(BUDGET) else {
+        return;
+    };
+    common::several_segments_in_one_call(&render, 10, 6000);
+}
+
+#[test]
 fn output_does_not_depend_on_how_ranges_are_split() {
     let Some(render) = renderer(BUDGET) else {
         return;

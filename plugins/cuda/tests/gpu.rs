@@ -73,6 +73,12 @@ fn many_tones_match_the_exact_evaluation() {
 }
 
 #[test]
+fn several_segments_in_one_call() {
+    let Some(render) = renderer() else { return };
+    common::several_segments_in_one_call(&render, 40, 60000);
+}
+
+#[test]
 fn output_does_not_depend_on_how_ranges_are_split() {
     let Some(render) = renderer() else { return };
     common::splits_do_not_change_output(&render, 100, 20_000);
