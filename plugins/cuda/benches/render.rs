@@ -55,6 +55,11 @@ fn huge(kind: InterpKind) -> SegmentPlan {
                 tau_s: if kind == InterpKind::Exp { 2e-3 } else { 0.0 },
                 tones: RVec::from(tones),
             }]),
+            scale: OutputScale {
+                full_scale_mv: 1000.0,
+                full_scale: 32767.0,
+                clip: 1.0,
+            },
         }
     };
     SegmentPlan {
@@ -62,11 +67,6 @@ fn huge(kind: InterpKind) -> SegmentPlan {
         n_samples: SAMPLES,
         sample_rate_hz: FS,
         channels: RVec::from((0..CHANNELS).map(channel).collect::<Vec<_>>()),
-        scale: OutputScale {
-            full_scale_mv: 1000.0,
-            full_scale: 32767.0,
-            clip: 1.0,
-        },
     }
 }
 

@@ -68,41 +68,7 @@ impl Chunk {
 
 /// Checks one job's buffer, range and statistics against its segment.
 pub fn check_job(j: usize, job: &RenderJob<'_>) -> PluginResult<()> {
-    let seg = job.segment;
-    let nch = seg.channels.len();
-    let len = job.output.len();
-    let at = format!("render job {j} (segment {})", seg.index);
-    if nch == 0 {
-        return if len == 0 {
-            Ok(())
-        } else {
-            Err(PluginError::invalid_input(format!(
-                "{at}: the segment has no channels but the output holds {len} values"
-            )))
-        };
-    }
-    if len % nch != 0 {
-        return Err(PluginError::invalid_input(format!(
-            "{at}: output length {len} is not a multiple of the segment's {nch} channels"
-        )));
-    }
-    let count = (len / nch) as u64;
-    let end = job.start_sample.checked_add(count);
-    if end.is_none_or(|e| e > seg.n_samples) {
-        return Err(PluginError::invalid_input(format!(
-            "{at}: samples {}..{} lie beyond the segment's {} samples",
-            job.start_sample,
-            job.start_sample as u128 + count as u128,
-            seg.n_samples
-        )));
-    }
-    if job.stats.len() != nch {
-        return Err(PluginError::invalid_input(format!(
-            "{at}: stats has {} entries, expected one per channel ({nch})",
-            job.stats.len()
-        )));
-    }
-    Ok(())
+    awgsf_dsp::validate_job(j, job).map_err(|e| PluginError::invalid_input(e.0))
 }
 
 /// Checks every job and validates every distinct segment once.

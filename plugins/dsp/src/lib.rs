@@ -24,4 +24,4 @@ pub use interp::{
 };
 pub use phase::{cycles_dd, end_phases, local_phase, phase_at, turns_at, wrap_phase, LocalPhase};
 pub use sample::{part_sample_mv, sample_mv, to_code, tone_amplitude};
-pub use validate::{validate_segment, PlanError};
+pub use validate::{validate_job, validate_segment, PlanError};

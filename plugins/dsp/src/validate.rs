@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use awgsf_plugin_api::{InterpKind, OutputScale, SegmentPlan, Sin2Calibration};
+use awgsf_plugin_api::{InterpKind, OutputScale, RenderJob, SegmentPlan, Sin2Calibration};
 
 /// A render plan that breaks a rule of `plan.rs` / SEMANTICS.md §7, with the place.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,6 +158,50 @@ pub fn validate_segment(seg: &SegmentPlan) -> Result<(), PlanError> {
                 seg.n_samples
             ));
         }
+    }
+    Ok(())
+}
+
+/// Checks one render job (number `j` of a call) against its segment: an output of
+/// whole rows for the segment's channels, a range inside the segment, and one stats
+/// entry per channel.
+pub fn validate_job(j: usize, job: &RenderJob<'_>) -> Result<(), PlanError> {
+    let seg = job.segment;
+    let nch = seg.channels.len();
+    let len = job.output.len();
+    let at = format!("render job {j} (segment {})", seg.index);
+    if nch == 0 {
+        return if len == 0 {
+            Ok(())
+        } else {
+            Err(PlanError(format!(
+                "{at}: the segment has no channels but the output holds {len} values"
+            )))
+        };
+    }
+    if !len.is_multiple_of(nch) {
+        return Err(PlanError(format!(
+            "{at}: output length {len} is not a multiple of the segment's {nch} channels"
+        )));
+    }
+    let count = (len / nch) as u64;
+    if job
+        .start_sample
+        .checked_add(count)
+        .is_none_or(|e| e > seg.n_samples)
+    {
+        return Err(PlanError(format!(
+            "{at}: samples {}..{} lie beyond the segment's {} samples",
+            job.start_sample,
+            job.start_sample as u128 + count as u128,
+            seg.n_samples
+        )));
+    }
+    if job.stats.len() != nch {
+        return Err(PlanError(format!(
+            "{at}: stats has {} entries, expected one per channel ({nch})",
+            job.stats.len()
+        )));
     }
     Ok(())
 }
