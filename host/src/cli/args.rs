@@ -42,6 +42,32 @@ pub enum Command {
     Calib(CalibCommand),
     /// Draw a picture (PNG or SVG) of a program, its samples, or a calibration.
     Plot(PlotArgs),
+    /// Compare two synthesis backends sample by sample (golden cases, presets and
+    /// random programs).
+    CheckBackends(CheckBackendsArgs),
+}
+
+/// `awgsf check-backends`.
+#[derive(Debug, Args)]
+pub struct CheckBackendsArgs {
+    /// The config (card limits, setup, settings passed to both backends).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// First backend (name or path).
+    #[arg(long, default_value = "cpu-simd")]
+    pub a: String,
+    /// Second backend (name or path).
+    #[arg(long)]
+    pub b: String,
+    /// Random programs to compare besides the presets.
+    #[arg(long, default_value_t = 100)]
+    pub random: u64,
+    /// Seed of the random programs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Picture kinds.

@@ -4,6 +4,7 @@ mod args;
 mod basic;
 mod calib;
 mod card_cmds;
+mod check_backends;
 mod compile;
 mod plot;
 mod run;
@@ -50,5 +51,6 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Smoke(a) => card_cmds::smoke(&a),
         Command::Calib(args::CalibCommand::Fit(a)) => calib::fit(&a),
         Command::Plot(a) => plot::plot(&a),
+        Command::CheckBackends(a) => check_backends::check(&a),
     }
 }
