@@ -1,4 +1,4 @@
-//! Crest-factor optimisation time for the SEMANTICS.md section 6 tone sets (equal
+//! Crest-factor optimisation time for the docs/semantics.md section 6 tone sets (equal
 //! amplitudes at `linspace(90e6, 110e6, N)`) with the default effort, and the cost of
 //! one measurement on the fine grid. The reference library takes 59 ms for N = 100.
 //!

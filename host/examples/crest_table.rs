@@ -1,4 +1,4 @@
-//! Prints crest factors and optimisation times for the SEMANTICS.md section 6 tone sets
+//! Prints crest factors and optimisation times for the docs/semantics.md section 6 tone sets
 //! (equal amplitudes at `linspace(90e6, 110e6, N)`) beside Schroeder's phases and the
 //! reference library's figures, all on the fine measurement grid.
 //!
@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use awgsf::phases::crest::{crest_factor, optimise, schroeder_phases, Effort, Grid, ToneSet};
 
-/// The reference library's crest factors for N = 8, 12, 50, 100 (SEMANTICS.md section 6).
+/// The reference library's crest factors for N = 8, 12, 50, 100 (docs/semantics.md section 6).
 const REFERENCE: [(usize, f64); 4] = [(8, 1.786), (12, 2.211), (50, 1.984), (100, 1.892)];
 /// Timed runs per tone set.
 const RUNS: usize = 7;

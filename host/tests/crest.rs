@@ -1,4 +1,4 @@
-//! Behaviour of the crest-factor phase optimiser (SEMANTICS.md section 6).
+//! Behaviour of the crest-factor phase optimiser (docs/semantics.md section 6).
 
 use std::f64::consts::TAU;
 use std::time::Duration;
@@ -49,7 +49,7 @@ fn fingerprint(phases: &[f64]) -> u64 {
 
 #[test]
 fn beats_schroeder_and_the_reference_on_the_section6_sets() {
-    // (N, reference, Schroeder) crest factors from SEMANTICS.md section 6.
+    // (N, reference, Schroeder) crest factors from docs/semantics.md section 6.
     for (n, reference, schroeder) in [
         (8, 1.786, 1.887),
         (12, 2.211, 1.956),

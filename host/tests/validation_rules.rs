@@ -1,4 +1,4 @@
-//! One test per validation rule of `SEMANTICS.md` §2: each error names the place
+//! One test per validation rule of `docs/semantics.md` §2: each error names the place
 //! (segment, op) and the field.
 
 use awgsf::pipeline::resolve;

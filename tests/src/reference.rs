@@ -1,4 +1,4 @@
-//! Reference renderer: a plain per-sample `f64` evaluation of SEMANTICS.md §7,
+//! Reference renderer: a plain per-sample `f64` evaluation of docs/semantics.md §7,
 //! written for obviousness rather than speed, against which every synthesis backend
 //! is checked.
 //!

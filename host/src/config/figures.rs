@@ -12,7 +12,7 @@ use super::units::{bytes, si, significant};
 use super::Config;
 
 /// Segment-length limits of one card at one sample rate and channel count
-/// (`SEMANTICS.md` §5).
+/// (`docs/semantics.md` §5).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quantisation {
     /// Segment lengths are multiples of this many samples.

@@ -1,4 +1,4 @@
-//! Crest-factor phase optimisation (SEMANTICS.md section 6, `phase_mode = "optimise"`
+//! Crest-factor phase optimisation (docs/semantics.md section 6, `phase_mode = "optimise"`
 //! and the unmatched tones of `"continue"`).
 //!
 //! The optimiser chooses start phases that minimise `max|y| / rms(y)` of

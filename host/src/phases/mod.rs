@@ -1,4 +1,4 @@
-//! Start phases of a segment's tones (SEMANTICS.md section 6).
+//! Start phases of a segment's tones (docs/semantics.md section 6).
 
 pub mod crest;
 pub mod start;

@@ -1,4 +1,4 @@
-//! Start phases of a segment's tones (`SEMANTICS.md` §6): `manual`, `optimise` and
+//! Start phases of a segment's tones (`docs/semantics.md` §6): `manual`, `optimise` and
 //! `continue` (by identity, then by frequency within 1 Hz, the rest optimised with
 //! the matched ones held).
 

@@ -7,7 +7,7 @@
 //! to result tone `i`. Its **lineage** (`lineage`) says which absolute frequency
 //! setting its frequency derives from: it changes wherever the frequency is set
 //! absolutely (`use_def`, `add_tone`, the end of a remap), so a snapped frequency can
-//! be propagated forward exactly as far as `SEMANTICS.md` §5 says.
+//! be propagated forward exactly as far as `docs/semantics.md` §5 says.
 
 use crate::program::{Interp, PhaseMode, SegmentMode};
 
@@ -176,7 +176,7 @@ impl ResolvedSegment {
     }
 
     /// Every part holds on every channel with start == end, and all parts carry the
-    /// same state (`SEMANTICS.md` §5).
+    /// same state (`docs/semantics.md` §5).
     pub fn is_constant(&self) -> bool {
         let Some(first) = self.parts.first() else {
             return true;

@@ -1,5 +1,5 @@
 //! Lowering: a quantised program plus the physical setup to explicit render plans,
-//! choosing every tone's start phase on the way (`SEMANTICS.md` §6–7).
+//! choosing every tone's start phase on the way (`docs/semantics.md` §6–7).
 //!
 //! Segments are lowered in program order because `continue` takes the previous
 //! segment's end phases. A contiguous run of segments can be lowered alone when the

@@ -1,5 +1,5 @@
 //! Quantise: resolved segments to card-ready lengths, with wrap-continuous loops
-//! (`SEMANTICS.md` §4–5).
+//! (`docs/semantics.md` §4–5).
 //!
 //! The card limits come in as a [`QuantLimits`] value built from the hardware
 //! backend's description, never from constants. Snapped frequencies travel forward

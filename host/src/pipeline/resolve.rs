@@ -1,5 +1,5 @@
 //! Resolve: intent (seconds) to integer sample counts, with tone identities
-//! (`SEMANTICS.md` §3).
+//! (`docs/semantics.md` §3).
 
 use crate::program::validate::validate;
 use crate::program::{AmpTarget, Dst, InterpKind, Location, Op, Program, ProgramError};

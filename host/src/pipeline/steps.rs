@@ -1,4 +1,4 @@
-//! The sequence step table (`SEMANTICS.md` §8).
+//! The sequence step table (`docs/semantics.md` §8).
 
 use awgsf_plugin_api::{Step, StepEnd};
 

@@ -73,7 +73,7 @@ where
     }
 }
 
-/// The card-side calibration (`SEMANTICS.md` §7.3) as a forward model:
+/// The card-side calibration (`docs/semantics.md` §7.3) as a forward model:
 /// `g sin²(π/2 · a / v0)`.
 impl PowerModel for Sin2Calibration {
     fn power(&self, freq_hz: f64, rf_mv: f64) -> f64 {

@@ -1,5 +1,5 @@
 //! Tone frequencies and amplitudes inside parts, evaluated with the renderers'
-//! own interpolation formulas (`SEMANTICS.md` §7.1) at chosen samples.
+//! own interpolation formulas (`docs/semantics.md` §7.1) at chosen samples.
 
 use awgsf_dsp::{frequency_at, interp_value};
 

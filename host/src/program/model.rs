@@ -2,7 +2,7 @@
 //! definitions and segments of operations, with times in seconds.
 //!
 //! Nothing here knows about samples; `pipeline::resolve` turns this into integer
-//! sample counts. The meaning of every op is `SEMANTICS.md` §2.
+//! sample counts. The meaning of every op is `docs/semantics.md` §2.
 
 use indexmap::IndexMap;
 
@@ -53,7 +53,7 @@ impl SegmentMode {
     }
 }
 
-/// How a segment's start phases are chosen (`SEMANTICS.md` §6).
+/// How a segment's start phases are chosen (`docs/semantics.md` §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PhaseMode {
     /// The phases stored in the tone state.
@@ -158,7 +158,7 @@ pub enum Dst {
     List(Vec<usize>),
 }
 
-/// One operation of a segment (`SEMANTICS.md` §2).
+/// One operation of a segment (`docs/semantics.md` §2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// All channels keep their state for `time_s`.

@@ -1,4 +1,4 @@
-//! Static checks of a program (`SEMANTICS.md` §2) that need no sample rate.
+//! Static checks of a program (`docs/semantics.md` §2) that need no sample rate.
 //!
 //! Checks that depend on the tone state reached at an op (index ranges, tone counts,
 //! segment length in samples) are made by `pipeline::resolve`, with the same kind of

@@ -1,6 +1,6 @@
 //! `cpu-simd`: the CPU synthesis backend.
 //!
-//! Renders any sample range of any segment of a render plan (SEMANTICS.md §7) into
+//! Renders any sample range of any segment of a render plan (docs/semantics.md §7) into
 //! interleaved int16 card codes or f32 millivolts, with rayon over jobs × 64 Ki-sample
 //! items and kernels compiled for AVX-512, AVX2+FMA and the build target, chosen at
 //! run time (every level gives the same bytes).

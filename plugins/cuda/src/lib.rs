@@ -1,6 +1,6 @@
 //! `cuda`: the GPU synthesis backend.
 //!
-//! Renders any sample range of any segment of a render plan (SEMANTICS.md §7) into
+//! Renders any sample range of any segment of a render plan (docs/semantics.md §7) into
 //! interleaved int16 card codes or f32 millivolts on an NVIDIA GPU, with the same
 //! meaning as `cpu-simd`. The kernel (`kernel.cu`) is CUDA C++ compiled at run time
 //! by NVRTC for the device found (cached per process), and driven through cudarc

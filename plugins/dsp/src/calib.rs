@@ -1,4 +1,4 @@
-//! Optical-power calibration (sin² model, SEMANTICS.md §7.3): optical power to RF
+//! Optical-power calibration (sin² model, docs/semantics.md §7.3): optical power to RF
 //! amplitude in mV.
 
 use std::f64::consts::FRAC_2_PI;

@@ -1,4 +1,4 @@
-//! Interpolation of a tone parameter inside a part (SEMANTICS.md §7.1).
+//! Interpolation of a tone parameter inside a part (docs/semantics.md §7.1).
 
 use awgsf_plugin_api::InterpKind;
 

@@ -1,4 +1,4 @@
-//! Synthesis math shared by the host and the renderers (SEMANTICS.md §7).
+//! Synthesis math shared by the host and the renderers (docs/semantics.md §7).
 //!
 //! * [`interp_value`]: a parameter inside a part, for every interpolation kind;
 //! * [`phase_at`], [`turns_at`], [`end_phases`], [`local_phase`]: the closed-form

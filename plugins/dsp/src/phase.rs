@@ -1,4 +1,4 @@
-//! Closed-form tone phase inside a part (SEMANTICS.md §7.2).
+//! Closed-form tone phase inside a part (docs/semantics.md §7.2).
 //!
 //! `phi(k) = phase0 + (2 pi / fs) sum_{j<k} f(j)`. The cycle count
 //! `sum_{j<k} f(j) / fs` has closed forms for every kind (frequencies move only under

@@ -1,5 +1,5 @@
 //! Straightforward per-sample evaluation of a segment and the millivolt-to-code
-//! conversion (SEMANTICS.md §7.2-7.4).
+//! conversion (docs/semantics.md §7.2-7.4).
 
 use awgsf_plugin_api::{OutputScale, PartPlan, SegmentPlan, Sin2Calibration, TonePlan};
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use awgsf_plugin_api::{InterpKind, OutputScale, RenderJob, SegmentPlan, Sin2Calibration};
 
-/// A render plan that breaks a rule of `plan.rs` / SEMANTICS.md §7, with the place.
+/// A render plan that breaks a rule of `plan.rs` / docs/semantics.md §7, with the place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanError(pub String);
 
