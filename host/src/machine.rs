@@ -147,8 +147,10 @@ pub fn open_machine(config: &Config) -> Result<(Synthesis, Card, CardFigures)> {
         }
         (s, c) => {
             let mut errors = Vec::new();
-            if let Err(e) = s {
-                errors.extend(e);
+            match s {
+                Err(e) => errors.extend(e),
+                // The fallback taken still matters to someone reading the card error.
+                Ok(s) => s.notices.iter().for_each(|n| eprintln!("notice: {n}")),
             }
             match c {
                 Err(e) => errors.push(e),
