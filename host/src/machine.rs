@@ -104,7 +104,7 @@ pub fn open_synthesis(
             }
             Err(e) => {
                 if i + 1 < candidates.len() {
-                    notices.push(format!("{c}: {e}; trying {}", candidates[i + 1]));
+                    notices.push(format!("{e}; trying {}", candidates[i + 1]));
                 }
                 errors.push(e);
             }
