@@ -362,6 +362,39 @@ fn a_length_change_is_a_full_upload_naming_the_segment() {
 }
 
 #[test]
+fn a_card_without_hot_swap_gets_a_full_upload() {
+    let s = Scratch::new();
+    let mut config = Config::load(repo_root().join("configs/ci.toml")).expect("ci.toml loads");
+    let hw = &mut config.hardware.settings;
+    hw.insert("output_dir".into(), s.path().display().to_string().into());
+    hw.insert(
+        "features".into(),
+        serde_json::json!(["playback-trace", "software-trigger", "sequence-replay"]),
+    );
+    let mut session = Session::open(config).expect("opens");
+    let load = |text: &str| {
+        LoadedProgram::from_text(text, "small", Some(ProgramFormat::Toml)).expect("parses")
+    };
+    session
+        .run(load(awgsf_tests::scratch::SMALL_PROGRAM), &OPTS)
+        .expect("runs");
+    let edited = awgsf_tests::scratch::SMALL_PROGRAM.replace("amps = 100", "amps = 120");
+    let swap = session
+        .swap(load(&edited), &OPTS)
+        .expect("full upload instead");
+    assert!(swap.full_upload);
+    assert!(
+        swap.reason
+            .as_deref()
+            .unwrap()
+            .contains("no hot-swap feature"),
+        "{:?}",
+        swap.reason
+    );
+    session.close().expect("close");
+}
+
+#[test]
 fn identical_segments_share_one_slot() {
     let s = Scratch::new();
     let program = r#"logical_channels = ["H"]

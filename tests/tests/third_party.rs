@@ -133,3 +133,28 @@ fn config_check_describes_the_third_party_card() {
         "{check:#}"
     );
 }
+
+#[test]
+fn smoke_passes_on_the_third_party_card() {
+    let (s, log) = setup();
+    let o = awgsf(s.path(), &["smoke", "--config", "rig.toml", "--json"], &[]);
+    o.expect_exit(exit::OK);
+    let steps = o.json();
+    let steps = steps.as_array().unwrap();
+    for st in steps {
+        assert_eq!(st["pass"], true, "{st}");
+    }
+    let read_back = steps
+        .iter()
+        .find(|st| st["step"] == "read segments back")
+        .expect("the card reads back");
+    assert!(
+        read_back["detail"]
+            .as_str()
+            .unwrap()
+            .contains("identical to what was uploaded"),
+        "{read_back}"
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.lines().any(|l| l == "force_trigger"), "{text}");
+}
