@@ -182,8 +182,9 @@ fn hot_swap_rewrites_exactly_the_changed_segments_and_never_plays_a_mix() {
         .swap(edited_preset(EQUALISE, EQUALISE_EDITED), &OPTS)
         .expect("the swap succeeds");
     println!(
-        "recreate_mol_exp at 625 MS/s: full compile + upload {:.3} s, hot swap of one \
-         amplitude {:.3} s ({} segments rewritten)",
+        "recreate_mol_exp at 625 MS/s: full compile + upload {:.3} s (sum of the stage \
+         timings), hot swap of one amplitude {:.3} s (wall time from the new program to \
+         the last slot written; {} segments rewritten)",
         full_s,
         swap.elapsed_s,
         swap.uploaded.len()
