@@ -1,7 +1,7 @@
 //! A lab machine as a config describes it: the synthesis backend (with its
 //! fallbacks) and the card, opened together, every failure reported at once.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use awgsf_plugin_api::{CardBox, CardInfo, SynthInfo, SynthesizerBox};
 
@@ -38,24 +38,22 @@ pub fn search_path(config: &Config) -> SearchPath {
     SearchPath::standard(&config.plugin_dirs)
 }
 
-fn config_dir(config: &Config) -> Option<PathBuf> {
-    config
-        .source()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-}
-
-fn resolve(
-    sp: &SearchPath,
-    r: &PluginRef,
-    base: Option<&Path>,
-) -> std::result::Result<PathBuf, LoadError> {
-    let spec = match r {
-        PluginRef::Name(n) => n.clone(),
-        PluginRef::Path(p) => p.display().to_string(),
-    };
-    sp.resolve(&spec, base)
-        .map_err(|looked| LoadError::NotFound { spec, looked })
+/// The file of a plugin reference. A [`PluginRef::Path`] was already resolved
+/// against the config file's directory when the config was read, so it is used as
+/// it is (joining the directory again would look in `configs/configs/...` for a
+/// config given by a relative path).
+fn resolve(sp: &SearchPath, r: &PluginRef) -> std::result::Result<PathBuf, LoadError> {
+    match r {
+        PluginRef::Name(n) => sp.resolve(n, None).map_err(|looked| LoadError::NotFound {
+            spec: n.clone(),
+            looked,
+        }),
+        PluginRef::Path(p) if p.is_file() => Ok(p.clone()),
+        PluginRef::Path(p) => Err(LoadError::NotFound {
+            spec: p.display().to_string(),
+            looked: vec![p.clone()],
+        }),
+    }
 }
 
 /// Loads and opens the synthesis backend, trying the fallbacks in order when a
@@ -65,13 +63,12 @@ pub fn open_synthesis(
     sp: &SearchPath,
 ) -> std::result::Result<Synthesis, Vec<LoadError>> {
     let settings = config.synthesis.settings_json();
-    let base = config_dir(config);
     let mut candidates = vec![config.synthesis.backend.clone()];
     candidates.extend(config.synthesis.fallbacks.iter().cloned());
     let mut errors = Vec::new();
     let mut notices = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
-        let attempt = resolve(sp, c, base.as_deref())
+        let attempt = resolve(sp, c)
             .and_then(|path| load_synthesis(&path))
             .and_then(|plugin| {
                 let probe = plugin.probe(&settings);
@@ -116,7 +113,7 @@ pub fn open_synthesis(
 /// Loads the hardware plugin and opens the card.
 pub fn open_card(config: &Config, sp: &SearchPath) -> std::result::Result<Card, LoadError> {
     let settings = config.hardware.settings_json();
-    let path = resolve(sp, &config.hardware.backend, config_dir(config).as_deref())?;
+    let path = resolve(sp, &config.hardware.backend)?;
     let plugin = load_hardware(&path)?;
     let card = plugin.open(&settings)?;
     let info = card

@@ -346,10 +346,11 @@ impl Session {
         }
     }
 
-    /// Replaces the program on the card by `loaded`: when segment count, lengths,
-    /// step graph and slot sharing are unchanged, only segments whose plans changed
-    /// are re-rendered and only slots whose bytes changed are rewritten, while the
-    /// card keeps playing; otherwise a full upload (and the report says why).
+    /// Replaces the program on the card by `loaded`: when the card can hot-swap and
+    /// segment count, lengths, step graph and slot sharing are unchanged, only
+    /// segments whose plans changed are re-rendered and only slots whose bytes changed
+    /// are rewritten, while the card keeps playing; otherwise a full upload (and the
+    /// report says why).
     pub fn swap(&mut self, loaded: LoadedProgram, opts: &JobOptions) -> Result<SwapReport> {
         let t0 = Instant::now();
         let Some(old) = self.on_card.take() else {
@@ -360,6 +361,15 @@ impl Session {
                 r.continuity,
             ));
         };
+        if !self.card.info.features.contains(CardFeatures::HOT_SWAP) {
+            self.on_card = Some(old);
+            let r = self.run(loaded, opts)?;
+            return Ok(SwapReport::full(
+                "the card cannot rewrite a segment while it plays (no hot-swap feature)",
+                t0,
+                r.continuity,
+            ));
+        }
         match self.try_swap(&old, &loaded, opts, t0) {
             Ok(Some((report, on_card))) => {
                 self.on_card = Some(on_card);

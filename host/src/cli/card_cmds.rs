@@ -1,6 +1,7 @@
 //! Commands about the machine rather than a program's samples: `plugins`,
 //! `config check` and the real-rig `smoke` test.
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use abi_stable::std_types::RSliceMut;
@@ -46,8 +47,12 @@ struct PluginRow {
 pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
     let sp = search_path(&config);
-    let settings_for = |name: &str| -> String {
-        let is = |r: &PluginRef| matches!(r, PluginRef::Name(n) if n == name);
+    // A plugin is the config's backend when named by its plugin name or by its file.
+    let settings_for = |name: &str, path: &Path| -> String {
+        let is = |r: &PluginRef| match r {
+            PluginRef::Name(n) => n == name,
+            PluginRef::Path(p) => p == path,
+        };
         if is(&config.hardware.backend) {
             config.hardware.settings_json()
         } else if is(&config.synthesis.backend) || config.synthesis.fallbacks.iter().any(is) {
@@ -56,13 +61,27 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
             "{}".into()
         }
     };
+    // Plugins found by name in the search path, then those the config names by path
+    // (any file name: a third-party plugin need not be called `awgsf_*`).
+    let mut files: Vec<(PathBuf, bool)> = sp.all_files().into_iter().map(|f| (f, false)).collect();
+    let configured = std::iter::once(&config.hardware.backend)
+        .chain(std::iter::once(&config.synthesis.backend))
+        .chain(config.synthesis.fallbacks.iter());
+    for r in configured {
+        if let PluginRef::Path(p) = r {
+            match files.iter_mut().find(|(f, _)| f == p) {
+                Some(found) => found.1 = true,
+                None => files.push((p.clone(), true)),
+            }
+        }
+    }
     let mut rows = Vec::new();
-    for path in sp.all_files() {
+    for (path, named_by_config) in files {
         let file = path.display().to_string();
         match probe_file(&path) {
             Ok((pf, info)) => {
                 let name = info.name.to_string();
-                let settings = settings_for(&name);
+                let settings = settings_for(&name, &path);
                 let probe = match pf.role {
                     PluginRole::Synthesis => {
                         crate::plugins::load_synthesis(&path).map(|p| p.probe(&settings))
@@ -86,7 +105,9 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
                     detail,
                 });
             }
-            Err(LoadError::NotAPlugin { .. }) => {}
+            // Other libraries in the plugin directories are not listed; a file the
+            // config names is, with why it cannot be used.
+            Err(LoadError::NotAPlugin { .. }) if !named_by_config => {}
             Err(e) => rows.push(PluginRow {
                 name: path
                     .file_name()

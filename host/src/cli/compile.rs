@@ -65,12 +65,7 @@ fn write_millivolts(
 ) -> Result<(), Error> {
     use ndarray::ShapeBuilder;
     use ndarray_npy::WriteNpyExt;
-    if dir.exists() && !overwrite {
-        return Err(Error::Io(format!(
-            "{} already exists; pass --overwrite to replace it",
-            dir.display()
-        )));
-    }
+    check_not_there(dir, overwrite)?;
     let tmp = dir.with_extension(format!("partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io("cannot create", &tmp, e))?;
@@ -99,8 +94,24 @@ fn write_millivolts(
     std::fs::rename(&tmp, dir).map_err(|e| Error::io("cannot move into place", dir, e))
 }
 
+/// Refuses an existing output directory before any work is done (the writers
+/// check again when they write).
+fn check_not_there(dir: &Path, overwrite: bool) -> Result<(), Error> {
+    if dir.exists() && !overwrite {
+        return Err(Error::Io(format!(
+            "{} already exists; pass --overwrite to replace it",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// `awgsf compile`.
 pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
+    check_not_there(&a.out, a.overwrite)?;
+    if let Some(dir) = &a.mv_out {
+        check_not_there(dir, a.overwrite)?;
+    }
     let config = export_config(a)?;
     let loaded = load(&a.program.spec())?;
     let mut session = Session::open(config)?;
