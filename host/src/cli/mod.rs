@@ -2,6 +2,7 @@
 
 mod args;
 mod basic;
+mod bench;
 mod run;
 mod watch;
 
@@ -40,5 +41,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Presets(a) => basic::presets(&a),
         Command::Convert(a) => basic::convert(&a),
         Command::Run(a) => run::run(&a),
+        Command::Bench(a) => bench::bench(&a),
+        Command::BenchWorker(a) => bench::worker(&a),
     }
 }
