@@ -1,9 +1,11 @@
 //! The programs `awgsf bench` measures: named workloads, any preset, and the
 //! `huge` grid built with the Rust builder.
 
+use std::path::Path;
+
 use crate::program::{
-    numeric::linspace, presets, ChannelOps, InterpKind, LoadedProgram, PhaseMode, Program,
-    ProgramBuilder, ProgramError, SourceMap,
+    load_program, numeric::linspace, presets, ChannelOps, InterpKind, LoadedProgram, PhaseMode,
+    Program, ProgramBuilder, ProgramError, SourceMap,
 };
 
 /// Workloads measured when none are named.
@@ -26,7 +28,8 @@ pub const NAMED: &[(&str, &str)] = &[
 /// Tones per axis of the `huge` workload.
 pub const HUGE_TONES: usize = 1000;
 
-/// The program of a workload: a name from [`NAMED`] or any preset name.
+/// The program of a workload: a name from [`NAMED`], any preset name, or a program
+/// file (`.toml`, `.json`).
 pub fn program(name: &str) -> Result<LoadedProgram, ProgramError> {
     let preset = match name {
         "mol_exp" => "recreate_mol_exp",
@@ -41,12 +44,16 @@ pub fn program(name: &str) -> Result<LoadedProgram, ProgramError> {
         }
         other => other,
     };
+    if presets::text(preset).is_none() && Path::new(name).is_file() {
+        return load_program(name);
+    }
     if presets::text(preset).is_none() {
         let named: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
         return Err(ProgramError::new(
             Default::default(),
             format!(
-                "unknown workload `{name}` (workloads: {}; or a preset: {})",
+                "unknown workload `{name}`: not a workload, a preset or a program file \
+                 (workloads: {}; presets: {})",
                 named.join(", "),
                 presets::names().join(", ")
             ),
@@ -132,6 +139,11 @@ mod tests {
         let e = program("mol").unwrap_err().to_string();
         assert!(e.contains("unknown workload `mol`"), "{e}");
         assert!(e.contains("huge"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("mine.toml");
+        std::fs::write(&file, presets::text("simple_tweens").unwrap()).unwrap();
+        let spec = file.display().to_string();
+        assert_eq!(program(&spec).unwrap().source, spec);
     }
 
     #[test]

@@ -177,9 +177,10 @@ pub struct SynthesisOverrideArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Workloads: mol_exp (recreate_mol_exp), spec_analyser (spec_analyser_test: one 100 ms \
-chirp), large (2 x 100 tones, 10 ms), huge (2 x 1000 tones, 10 ms, built in code), or \
-any preset name. Default: mol_exp,spec_analyser,large,huge. Each run compiles (resolve, \
-quantise, phases, render; no upload) in a fresh process, so its peak memory is its own.")]
+chirp), large (2 x 100 tones, 10 ms), huge (2 x 1000 tones, 10 ms, built in code), any \
+preset name, or a program file. Default: mol_exp,spec_analyser,large,huge. Each run \
+compiles (resolve, quantise, phases, render; no upload) in a fresh process, so its peak \
+memory is its own.")]
 pub struct BenchArgs {
     /// The config (its synthesis plugin, card settings and phase effort are used).
     #[command(flatten)]
