@@ -46,8 +46,11 @@ impl BenchReport {
         );
         if let Some(r) = self.results.first() {
             out += &format!(
-                "synthesis: {} on {}, {} threads\n",
-                r.backend, r.device, r.threads
+                "synthesis: {} on {}, {} thread{}\n",
+                r.backend,
+                r.device,
+                r.threads,
+                if r.threads == 1 { "" } else { "s" }
             );
         }
         let mut t = new_table(
