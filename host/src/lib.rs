@@ -6,6 +6,7 @@
 //! (card granularity, wrap-continuous loops) → phases → render plan → samples and a
 //! step table, computed and played by plugins.
 
+pub mod bench;
 pub mod calib;
 pub mod cli;
 pub mod compiler;

@@ -47,12 +47,31 @@ impl Progress for () {
     fn update(&self, _: u64, _: u64) {}
 }
 
-fn allocate<T: Clone + Default>(len: usize, what: &str) -> Result<Vec<T>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(len)
-        .map_err(|_| Error::Synthesis(format!("cannot allocate {len} values for {what}")))?;
-    v.resize(len, T::default());
-    Ok(v)
+/// Sample types for which all-zero bytes are the value zero.
+trait ZeroBits: Copy {}
+impl ZeroBits for i16 {}
+impl ZeroBits for f32 {}
+
+/// A zero-filled buffer of `len` values, or an error when memory is short.
+///
+/// The memory comes zeroed from the allocator (`calloc`): large blocks are fresh
+/// pages that the kernel zeroes on first touch, so the buffer is written once — by
+/// the renderer, in parallel — instead of being cleared first.
+fn allocate<T: ZeroBits>(len: usize, what: &str) -> Result<Vec<T>> {
+    let fail = || Error::Synthesis(format!("cannot allocate {len} values for {what}"));
+    let layout = std::alloc::Layout::array::<T>(len).map_err(|_| fail())?;
+    if layout.size() == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if ptr.is_null() {
+        return Err(fail());
+    }
+    // SAFETY: `ptr` comes from the global allocator with the layout of `len` values
+    // of `T` (capacity = length = `len`), and all-zero bytes are a valid `T`
+    // (`ZeroBits`), so every element is initialised.
+    Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
 /// Splits `plans` into chunks of at most [`CHUNK_SAMPLES`]: `(segment, start, count)`.
@@ -160,4 +179,22 @@ pub fn render_millivolts(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_come_zeroed_and_a_failed_allocation_is_an_error() {
+        let v = allocate::<i16>(3 << 20, "test").unwrap();
+        assert_eq!((v.len(), v.capacity()), (3 << 20, 3 << 20));
+        assert!(v.iter().all(|&x| x == 0));
+        let f = allocate::<f32>(1000, "test").unwrap();
+        assert!(f.iter().all(|&x| x == 0.0));
+        assert!(allocate::<i16>(0, "test").unwrap().is_empty());
+        let e = allocate::<i16>(usize::MAX, "segment samples").unwrap_err();
+        assert!(e.to_string().contains("segment samples"), "{e}");
+        assert!(allocate::<i16>(1 << 61, "too many").is_err());
+    }
 }

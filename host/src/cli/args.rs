@@ -28,6 +28,12 @@ pub enum Command {
     Convert(ConvertArgs),
     /// The main job: compile a program and play it on the config's card.
     Run(RunArgs),
+    /// Measure compile speed and memory of benchmark workloads.
+    Bench(BenchArgs),
+    /// Measure one workload once and print the figures as JSON (used by `bench`,
+    /// which runs each measurement in a process of its own).
+    #[command(name = "bench-worker", hide = true)]
+    BenchWorker(BenchWorkerArgs),
     /// Compile a program to files (segments as .npy, steps, manifest) through file-sink.
     Compile(CompileArgs),
     /// List the plugins found, their role, version and whether they can run here.
@@ -417,4 +423,60 @@ pub struct ConvertArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub overwrite: bool,
+}
+
+/// Synthesis overrides of `bench` and `bench-worker`.
+#[derive(Debug, Clone, Args)]
+pub struct SynthesisOverrideArgs {
+    /// Synthesis plugin to measure (name, or path to its library) instead of the
+    /// config's; no fallbacks.
+    #[arg(long, value_name = "NAME")]
+    pub backend: Option<String>,
+    /// Worker threads of the synthesis plugin (its `threads` setting; 0 = all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u32>,
+}
+
+/// `awgsf bench`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Workloads: mol_exp (recreate_mol_exp), spec_analyser (spec_analyser_test: one 100 ms \
+chirp), large (2 x 100 tones, 10 ms), huge (2 x 1000 tones, 10 ms, built in code), any \
+preset name, or a program file. Default: mol_exp,spec_analyser,large,huge. Each run \
+compiles (resolve, quantise, phases, render; no upload) in a fresh process, so its peak \
+memory is its own.")]
+pub struct BenchArgs {
+    /// The config (its synthesis plugin, card settings and phase effort are used).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Workloads to measure, comma-separated.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub workload: Vec<String>,
+    /// Synthesis overrides.
+    #[command(flatten)]
+    pub synthesis: SynthesisOverrideArgs,
+    /// Measurements per workload (the median is reported).
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub repeat: u32,
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Append the results to this CSV log (created with a header when missing).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// `awgsf bench-worker` (hidden).
+#[derive(Debug, Args)]
+pub struct BenchWorkerArgs {
+    /// The config.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// The workload.
+    #[arg(long, value_name = "NAME")]
+    pub workload: String,
+    /// Synthesis overrides.
+    #[command(flatten)]
+    pub synthesis: SynthesisOverrideArgs,
 }

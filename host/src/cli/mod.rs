@@ -2,6 +2,7 @@
 
 mod args;
 mod basic;
+mod bench;
 mod calib;
 mod card_cmds;
 mod check_backends;
@@ -45,6 +46,8 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Presets(a) => basic::presets(&a),
         Command::Convert(a) => basic::convert(&a),
         Command::Run(a) => run::run(&a),
+        Command::Bench(a) => bench::bench(&a),
+        Command::BenchWorker(a) => bench::worker(&a),
         Command::Compile(a) => compile::compile(&a),
         Command::Plugins(a) => card_cmds::plugins(&a),
         Command::Config(args::ConfigCommand::Check(a)) => card_cmds::config_check(&a),

@@ -1,5 +1,5 @@
-//! The reference programs, shipped as TOML files under `configs/programs/` and built
-//! into the binary.
+//! The reference programs, and the `large` benchmark program, shipped as TOML files
+//! under `configs/programs/` and built into the binary.
 
 use super::error::{Location, ProgramError};
 use super::load::{LoadedProgram, ProgramFormat};
@@ -7,6 +7,10 @@ use super::suggest::did_you_mean;
 
 /// (name, TOML text), sorted by name.
 const PRESETS: &[(&str, &str)] = &[
+    (
+        "large",
+        include_str!("../../../configs/programs/large.toml"),
+    ),
     (
         "ramp_down_chirp_2ch",
         include_str!("../../../configs/programs/ramp_down_chirp_2ch.toml"),

@@ -1,0 +1,101 @@
+//! What `awgsf bench` prints: the machine, then one row per workload (or JSON).
+
+use serde::Serialize;
+
+use crate::report::table::{bytes, new_table, sci, seconds, sig};
+
+use super::host_info::HostInfo;
+use super::summary::{WorkloadResult, MEMORY_ALLOWANCE_BYTES};
+
+/// A whole benchmark run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchReport {
+    /// Machine, date, commit.
+    pub host: HostInfo,
+    /// Measurements per workload.
+    pub repeats: usize,
+    /// One result per workload, in the order asked.
+    pub results: Vec<WorkloadResult>,
+}
+
+fn memory_cell(r: &WorkloadResult) -> String {
+    match (r.rss_over_output_bytes, r.within_memory_goal) {
+        (Some(o), Some(ok)) => {
+            let sign = if o < 0 { "-" } else { "+" };
+            format!(
+                "{sign}{} {}",
+                bytes(o.unsigned_abs()),
+                if ok { "ok" } else { "over" }
+            )
+        }
+        _ => "unknown".into(),
+    }
+}
+
+impl BenchReport {
+    /// The report as text: a header and a table.
+    pub fn render(&self) -> String {
+        let h = &self.host;
+        let mut out = format!(
+            "machine: {}, load {} (1/5/15 min)\ncommit {}, {}, median of {} run(s) per workload, each in its own process\n",
+            h.machine(),
+            h.load_text(),
+            h.git_commit,
+            h.date,
+            self.repeats
+        );
+        if let Some(r) = self.results.first() {
+            out += &format!(
+                "synthesis: {} on {}, {} thread{}\n",
+                r.backend,
+                r.device,
+                r.threads,
+                if r.threads == 1 { "" } else { "s" }
+            );
+        }
+        let mut t = new_table(
+            &[
+                "workload",
+                "tone-samples",
+                "resolve",
+                "quantise",
+                "phases",
+                "render",
+                "compile",
+                "TS/s render",
+                "TS/s total",
+                "RT factor",
+                "output",
+                "peak RSS",
+                "RSS - output",
+            ],
+            &[
+                false, true, true, true, true, true, true, true, true, true, true, true, true,
+            ],
+        );
+        for r in &self.results {
+            t.add_row(vec![
+                r.workload.clone(),
+                sci(r.tone_samples as f64),
+                seconds(r.resolve_s),
+                seconds(r.quantize_s),
+                seconds(r.phases_s),
+                seconds(r.render_s),
+                seconds(r.compile_s),
+                sci(r.render_tone_samples_per_s),
+                sci(r.total_tone_samples_per_s),
+                sig(r.real_time_factor, 3),
+                bytes(r.output_bytes),
+                r.peak_rss_bytes.map_or("unknown".into(), bytes),
+                memory_cell(r),
+            ]);
+        }
+        out += &t.to_string();
+        out += &format!(
+            "\nRT factor: compile time / program duration (below 1: faster than real time). \
+             Memory goal: peak RSS <= output + {}.",
+            bytes(MEMORY_ALLOWANCE_BYTES)
+        );
+        out
+    }
+}
