@@ -18,7 +18,7 @@ use crate::phases::crest::Effort;
 use crate::pipeline::{
     lower, quantize, resolve, LowerOptions, LoweredSegment, QuantLimits, QuantizedProgram,
 };
-use crate::program::digest::program_digest;
+use crate::program::digest::{program_digest, segment_fingerprints};
 use crate::program::LoadedProgram;
 use crate::program::PhaseMode;
 use crate::progress::DelayedBar;
@@ -90,6 +90,9 @@ pub struct SwapReport {
     pub recompiled: Vec<String>,
     /// Segment slots rewritten on the card.
     pub uploaded: Vec<String>,
+    /// From the new program to the first edited segment written, seconds (the
+    /// segments whose own definition changed are written first).
+    pub first_swap_s: Option<f64>,
     /// From the new program to the last slot written, seconds.
     pub elapsed_s: f64,
     /// Continuity of the new program.
@@ -103,10 +106,31 @@ impl SwapReport {
             reason: Some(reason.to_string()),
             recompiled: Vec::new(),
             uploaded: Vec::new(),
+            first_swap_s: None,
             elapsed_s: t0.elapsed().as_secs_f64(),
             continuity,
         }
     }
+}
+
+/// What an in-place swap attempt came to.
+enum Swapped {
+    /// Done; the new program is on the card.
+    InPlace(SwapReport, OnCard),
+    /// The structure (or slot sharing) changed: a full upload is needed.
+    NeedsFullUpload(OnCard),
+    /// It failed; the program on the card if it is still known.
+    Failed(Error, Option<OnCard>),
+}
+
+/// A changed program planned against the one on the card.
+struct Replanned {
+    /// Every segment's plan (unchanged ones reused).
+    lowered: Vec<LoweredSegment>,
+    /// Segments whose plans changed.
+    recompiled: Vec<usize>,
+    /// The new quantised program.
+    quantized: QuantizedProgram,
 }
 
 /// Segment count, lengths and step graph (mode and loop count) equal.
@@ -370,32 +394,153 @@ impl Session {
                 r.continuity,
             ));
         }
-        match self.try_swap(&old, &loaded, opts, t0) {
-            Ok(Some((report, on_card))) => {
+        match self.try_swap(old, &loaded, opts, t0) {
+            Swapped::InPlace(report, on_card) => {
                 self.on_card = Some(on_card);
                 Ok(report)
             }
-            Ok(None) => {
+            Swapped::NeedsFullUpload(old) => {
                 let reason = structure_change(&old, &loaded, self)?;
                 self.on_card = Some(old);
                 let r = self.run(loaded, opts)?;
                 Ok(SwapReport::full(&reason, t0, r.continuity))
             }
-            Err(e) => {
-                self.on_card = Some(old);
+            Swapped::Failed(e, old) => {
+                // `old` is gone when a write failed half way: what the card holds is
+                // then unknown, and the next change gets a full upload.
+                self.on_card = old;
                 Err(e)
             }
         }
     }
 
-    /// The incremental path; `Ok(None)` when the structure changed.
+    /// The incremental path. Segments whose own definition changed are rendered and
+    /// written first (so the edit reaches the card soonest), then the segments that
+    /// changed only through carried state or phases.
     fn try_swap(
         &mut self,
-        old: &OnCard,
+        old: OnCard,
         loaded: &LoadedProgram,
         opts: &JobOptions,
         t0: Instant,
-    ) -> Result<Option<(SwapReport, OnCard)>> {
+    ) -> Swapped {
+        let Replanned {
+            lowered,
+            recompiled,
+            quantized: q,
+        } = match self.replan(&old, loaded) {
+            Ok(Some(p)) => p,
+            Ok(None) => return Swapped::NeedsFullUpload(old),
+            Err(e) => return Swapped::Failed(e, Some(old)),
+        };
+        let old_fp = segment_fingerprints(&old.loaded.program);
+        let new_fp = segment_fingerprints(&loaded.program);
+        let edited =
+            |i: &usize| old_fp.get(*i).map(|f| &f.digest) != new_fp.get(*i).map(|f| &f.digest);
+        let (first, rest): (Vec<usize>, Vec<usize>) = recompiled.iter().copied().partition(edited);
+        let mut old = old;
+        let mut uploaded = Vec::new();
+        let mut first_swap_s = None;
+        for batch in [first, rest] {
+            if batch.is_empty() {
+                continue;
+            }
+            let plans: Vec<_> = batch.iter().map(|&i| lowered[i].plan.clone()).collect();
+            let fresh = match render_codes(&self.synth.backend, &plans, &()) {
+                Ok(f) => f,
+                Err(e) => return Swapped::Failed(e, Some(old)),
+            };
+            // Only slots that hold one segment can be rewritten in place.
+            let changed: Vec<(usize, SegmentSamples)> = batch
+                .into_iter()
+                .zip(fresh)
+                .filter(|(i, s)| s.codes != old.samples[*i].codes)
+                .collect();
+            if changed.iter().any(|(i, _)| {
+                let slot = old.slots.slot_of_segment[*i];
+                old.slots
+                    .slot_of_segment
+                    .iter()
+                    .filter(|&&x| x == slot)
+                    .count()
+                    > 1
+            }) {
+                // Sharing would change (even after a first batch was written): the
+                // full upload that follows rewrites the card whole.
+                return Swapped::NeedsFullUpload(old);
+            }
+            for (i, data) in changed {
+                let slot = old.slots.slot_of_segment[i];
+                let name = q.segments[i].segment.name.clone();
+                let written = self
+                    .card
+                    .card
+                    .update_segment(&SegmentData {
+                        index: slot,
+                        name: RStr::from(name.as_str()),
+                        n_samples: data.n_samples,
+                        n_channels: data.n_channels,
+                        samples: RSlice::from_slice(&data.codes),
+                    })
+                    .into_result();
+                if let Err(error) = written {
+                    return Swapped::Failed(
+                        Error::Hardware {
+                            what: format!("update_segment '{name}'"),
+                            error,
+                        },
+                        None,
+                    );
+                }
+                old.samples[i] = data;
+                uploaded.push(name);
+            }
+            first_swap_s.get_or_insert_with(|| t0.elapsed().as_secs_f64());
+        }
+        let elapsed_s = t0.elapsed().as_secs_f64();
+        let OnCard {
+            samples,
+            slots,
+            steps,
+            planned: old_planned,
+            ..
+        } = old;
+        let planned = Planned {
+            quantized: q,
+            steps: old_planned.steps,
+            column_logical: old_planned.column_logical,
+            lowered,
+            timings: old_planned.timings,
+        };
+        let continuity = opts.verify.then(|| {
+            crate::verify::verify(&planned, &samples, &slots, &steps, None, opts.threshold_fs)
+        });
+        let report = SwapReport {
+            full_upload: false,
+            reason: None,
+            recompiled: recompiled
+                .iter()
+                .map(|&i| planned.quantized.segments[i].segment.name.clone())
+                .collect(),
+            uploaded,
+            first_swap_s,
+            elapsed_s,
+            continuity,
+        };
+        let on_card = OnCard {
+            loaded: loaded.clone(),
+            planned,
+            samples,
+            slots,
+            steps,
+        };
+        Swapped::InPlace(report, on_card)
+    }
+
+    /// Re-plans a changed program against what is on the card: `None` when its
+    /// structure changed; otherwise every segment's plan (unchanged ones reused), the
+    /// segments whose plans changed, and the quantised program.
+    fn replan(&self, old: &OnCard, loaded: &LoadedProgram) -> Result<Option<Replanned>> {
         let settings = self.compile_settings(&loaded.program.logical_channels)?;
         let resolved =
             resolve(&loaded.program, settings.sample_rate_hz).map_err(|e| loaded.locate(e))?;
@@ -406,10 +551,10 @@ impl Session {
         let lower_opts = LowerOptions {
             effort: settings.effort,
         };
-        let mut lowered = Vec::with_capacity(q.segments.len());
+        let mut lowered: Vec<LoweredSegment> = Vec::with_capacity(q.segments.len());
         let mut recompiled = Vec::new();
         for i in 0..q.segments.len() {
-            let prev_end = lowered.last().map(|l: &LoweredSegment| l.end.clone());
+            let prev_end = lowered.last().map(|l| l.end.clone());
             let old_l = &old.planned.lowered[i];
             let prev_same = i == 0 || prev_end.as_ref() == Some(&old.planned.lowered[i - 1].end);
             let depends_on_prev = q.segments[i].segment.phase_mode == PhaseMode::Continue;
@@ -418,93 +563,25 @@ impl Session {
                 lowered.push(old_l.clone());
                 continue;
             }
-            let mut l = lower(
+            let l = lower(
                 &q,
                 &settings.layout,
                 &lower_opts,
                 i..i + 1,
                 prev_end.as_deref(),
             )
-            .map_err(|e| loaded.locate(e))?;
-            let l = l.remove(0);
+            .map_err(|e| loaded.locate(e))?
+            .remove(0);
             if l.plan != old_l.plan {
                 recompiled.push(i);
             }
             lowered.push(l);
         }
-        let plans: Vec<_> = recompiled
-            .iter()
-            .map(|&i| lowered[i].plan.clone())
-            .collect();
-        let fresh = render_codes(&self.synth.backend, &plans, &())?;
-        let mut samples = old.samples.clone();
-        for (&i, s) in recompiled.iter().zip(fresh) {
-            samples[i] = s;
-        }
-        let slots = share_identical(&samples);
-        if slots.slot_of_segment != old.slots.slot_of_segment {
-            return Ok(None);
-        }
-        let mut uploaded = Vec::new();
-        for (slot, &seg) in slots.segment_of_slot.iter().enumerate() {
-            if samples[seg].codes == old.samples[seg].codes {
-                continue;
-            }
-            let data = &samples[seg];
-            let name = q.segments[seg].segment.name.clone();
-            self.card
-                .card
-                .update_segment(&SegmentData {
-                    index: slot as u32,
-                    name: RStr::from(name.as_str()),
-                    n_samples: data.n_samples,
-                    n_channels: data.n_channels,
-                    samples: RSlice::from_slice(&data.codes),
-                })
-                .into_result()
-                .map_err(|error| Error::Hardware {
-                    what: format!("update_segment '{name}'"),
-                    error,
-                })?;
-            uploaded.push(name);
-        }
-        let elapsed_s = t0.elapsed().as_secs_f64();
-        let planned = Planned {
-            quantized: q,
-            steps: old.planned.steps.clone(),
-            column_logical: old.planned.column_logical.clone(),
+        Ok(Some(Replanned {
             lowered,
-            timings: old.planned.timings,
-        };
-        let continuity = opts.verify.then(|| {
-            crate::verify::verify(
-                &planned,
-                &samples,
-                &slots,
-                &old.steps,
-                None,
-                opts.threshold_fs,
-            )
-        });
-        let report = SwapReport {
-            full_upload: false,
-            reason: None,
-            recompiled: recompiled
-                .iter()
-                .map(|&i| planned.quantized.segments[i].segment.name.clone())
-                .collect(),
-            uploaded,
-            elapsed_s,
-            continuity,
-        };
-        let on_card = OnCard {
-            loaded: loaded.clone(),
-            planned,
-            samples,
-            slots,
-            steps: old.steps.clone(),
-        };
-        Ok(Some((report, on_card)))
+            recompiled,
+            quantized: q,
+        }))
     }
 
     /// What the card reports it played since start, if it can tell.

@@ -183,14 +183,21 @@ fn hot_swap_rewrites_exactly_the_changed_segments_and_never_plays_a_mix() {
         .expect("the swap succeeds");
     println!(
         "recreate_mol_exp at 625 MS/s: full compile + upload {:.3} s (sum of the stage \
-         timings), hot swap of one amplitude {:.3} s (wall time from the new program to \
-         the last slot written; {} segments rewritten)",
+         timings); hot swap of one amplitude: edited segment on the card after {:.3} s \
+         ({:.1} % of the full compile + upload), all {} changed segments after {:.3} s",
         full_s,
+        swap.first_swap_s.unwrap_or(f64::NAN),
+        100.0 * swap.first_swap_s.unwrap_or(f64::NAN) / full_s,
+        swap.uploaded.len(),
         swap.elapsed_s,
-        swap.uploaded.len()
+    );
+    // The edited segment is written first.
+    assert_eq!(
+        swap.uploaded.first().map(String::as_str),
+        Some("equalise_amps")
     );
     assert!(!swap.full_upload, "{:?}", swap.reason);
-    // What the change reaches (SEMANTICS.md §3 and §6):
+    // What the change reaches (docs/semantics.md §3 and §6):
     // * equalise_amps ramps to the changed target;
     // * wait_for_trigger_A and move_row_up hold the equalised H amplitudes;
     // * ramp_off ramps from them and, being `optimise`, picks new H start phases for
