@@ -348,14 +348,14 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
                 })
                 .map_err(|e| e.to_string());
             record("status", t, r);
-            if s.card.info.features.contains(CardFeatures::MEMORY_READBACK) {
-                let t = Instant::now();
-                let r = read_back_all(&mut s);
-                record("read segments back", t, r);
+            let t = Instant::now();
+            if s.card.info.features.contains(CardFeatures::HOT_SWAP) {
+                let r = rewrite_first_slot(&mut s);
+                record("hot-swap one segment (same data)", t, r);
             } else {
                 record(
-                    "read segments back",
-                    Instant::now(),
+                    "hot-swap one segment",
+                    t,
                     Ok("not supported by this card (skipped)".into()),
                 );
             }
@@ -369,6 +369,18 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
             .map(|_| "stopped".to_string())
             .map_err(|e| e.to_string());
         record("stop", t, r);
+        // Cards read memory back only while stopped (the memory-test mode).
+        if ok && s.card.info.features.contains(CardFeatures::MEMORY_READBACK) {
+            let t = Instant::now();
+            let r = read_back_all(&mut s);
+            record("read segments back", t, r);
+        } else if ok {
+            record(
+                "read segments back",
+                Instant::now(),
+                Ok("not supported by this card (skipped)".into()),
+            );
+        }
         let t = Instant::now();
         let r = s
             .close()
@@ -402,6 +414,26 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
         );
     }
     Ok(if all { exit::OK } else { exit::HARDWARE })
+}
+
+/// Rewrites slot 0 with its own data while the card plays.
+fn rewrite_first_slot(s: &mut Session) -> Result<String, String> {
+    let on_card = s.on_card.as_ref().ok_or("nothing uploaded")?;
+    let seg = on_card.slots.segment_of_slot[0];
+    let data = &on_card.samples[seg];
+    let name = on_card.planned.quantized.segments[seg].segment.name.clone();
+    s.card
+        .card
+        .update_segment(&awgsf_plugin_api::SegmentData {
+            index: 0,
+            name: abi_stable::std_types::RStr::from(name.as_str()),
+            n_samples: data.n_samples,
+            n_channels: data.n_channels,
+            samples: abi_stable::std_types::RSlice::from_slice(&data.codes),
+        })
+        .into_result()
+        .map(|_| format!("segment '{name}' rewritten while playing"))
+        .map_err(|e| e.to_string())
 }
 
 /// Reads every slot back and compares it with what was uploaded.
