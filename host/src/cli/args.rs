@@ -193,9 +193,9 @@ pub struct CompileArgs {
     /// The program.
     #[command(flatten)]
     pub program: ProgramArg,
-    /// Output directory (written atomically; see --overwrite).
+    /// Output directory, written atomically (default: the config's `[output] dir`).
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// The config (synthesis, card settings, setup); its hardware backend is replaced
     /// by file-sink.
     #[command(flatten)]
@@ -218,7 +218,8 @@ pub struct CompileArgs {
     /// Also write the synthesised millivolts (f32 .npy, same layout) to this directory.
     #[arg(long, value_name = "DIR")]
     pub mv_out: Option<PathBuf>,
-    /// Replace existing output directories.
+    /// Replace existing output directories (also when the config's `[output]
+    /// overwrite` is true).
     #[arg(long)]
     pub overwrite: bool,
     /// Print JSON.

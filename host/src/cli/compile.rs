@@ -17,12 +17,11 @@ use super::basic::load;
 use super::run::load_config;
 
 /// The config with the command line's overrides and file-sink as the card.
-fn export_config(a: &CompileArgs) -> Result<Config, Error> {
-    let mut config = load_config(&a.config)?;
+fn export_config(a: &CompileArgs, mut config: Config, out: &Path, overwrite: bool) -> Result<Config, Error> {
     config.hardware.backend = PluginRef::Name("file-sink".into());
     config.hardware.settings = match json!({
-        "output_dir": a.out.display().to_string(),
-        "overwrite": a.overwrite,
+        "output_dir": out.display().to_string(),
+        "overwrite": overwrite,
     }) {
         serde_json::Value::Object(m) => m,
         _ => unreachable!("a JSON object literal"),
@@ -108,11 +107,14 @@ fn check_not_there(dir: &Path, overwrite: bool) -> Result<(), Error> {
 
 /// `awgsf compile`.
 pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
-    check_not_there(&a.out, a.overwrite)?;
+    let config = load_config(&a.config)?;
+    let out = a.out.clone().unwrap_or_else(|| config.output.dir.clone());
+    let overwrite = a.overwrite || config.output.overwrite;
+    check_not_there(&out, overwrite)?;
     if let Some(dir) = &a.mv_out {
-        check_not_there(dir, a.overwrite)?;
+        check_not_there(dir, overwrite)?;
     }
-    let config = export_config(a)?;
+    let config = export_config(a, config, &out, overwrite)?;
     let loaded = load(&a.program.spec())?;
     let mut session = Session::open(config)?;
     let opts = JobOptions {
@@ -160,7 +162,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
                     .collect()
             })
             .collect();
-        write_millivolts(dir, &names, &mv, a.overwrite)?;
+        write_millivolts(dir, &names, &mv, overwrite)?;
     }
     session.close()?;
     if a.json {
@@ -169,7 +171,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
             serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?
         );
     } else {
-        println!("{}\nwritten to {}", report.render(), a.out.display());
+        println!("{}\nwritten to {}", report.render(), out.display());
     }
     Ok(exit::OK)
 }
