@@ -365,6 +365,8 @@ fn a_bad_calibration_file_in_the_config_is_a_calibration_error() {
 }
 
 #[test]
+/// (`configs/default.toml` keeps `[output] overwrite = false`; `--out` overrides its
+/// directory, not its overwrite policy.)
 fn compile_refuses_an_existing_output_directory() {
     let s = Scratch::new();
     let prog = s.write("small.toml", SMALL_PROGRAM);
@@ -379,7 +381,7 @@ fn compile_refuses_an_existing_output_directory() {
             "--out",
             out.to_str().unwrap(),
             "--config",
-            repo_root().join("configs/ci.toml").to_str().unwrap(),
+            repo_root().join("configs/default.toml").to_str().unwrap(),
         ],
         &[],
     );
