@@ -364,9 +364,9 @@ fn a_bad_calibration_file_in_the_config_is_a_calibration_error() {
         .stderr_has(&["calibration error", "h.json", "not valid JSON"]);
 }
 
-#[test]
 /// (`configs/default.toml` keeps `[output] overwrite = false`; `--out` overrides its
 /// directory, not its overwrite policy.)
+#[test]
 fn compile_refuses_an_existing_output_directory() {
     let s = Scratch::new();
     let prog = s.write("small.toml", SMALL_PROGRAM);
