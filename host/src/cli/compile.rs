@@ -17,7 +17,12 @@ use super::basic::load;
 use super::run::load_config;
 
 /// The config with the command line's overrides and file-sink as the card.
-fn export_config(a: &CompileArgs, mut config: Config, out: &Path, overwrite: bool) -> Result<Config, Error> {
+fn export_config(
+    a: &CompileArgs,
+    mut config: Config,
+    out: &Path,
+    overwrite: bool,
+) -> Result<Config, Error> {
     config.hardware.backend = PluginRef::Name("file-sink".into());
     config.hardware.settings = match json!({
         "output_dir": out.display().to_string(),
