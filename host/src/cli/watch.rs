@@ -85,7 +85,8 @@ pub fn watch(
                     );
                 } else {
                     println!(
-                        "hot swap in {}: recompiled {:?}, uploaded {:?}",
+                        "hot swap: edited segment on the card after {}, all in {}: recompiled {:?}, uploaded {:?}",
+                        r.first_swap_s.map_or("-".into(), seconds),
                         seconds(r.elapsed_s),
                         r.recompiled,
                         r.uploaded
