@@ -79,6 +79,25 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// One notice per segment whose phase optimisation stopped at its time budget:
+/// its phases then depend on the machine's speed.
+fn budget_notices(planned: &Planned) -> Vec<String> {
+    planned
+        .quantized
+        .segments
+        .iter()
+        .zip(&planned.lowered)
+        .filter(|(_, l)| l.start.iter().any(|s| s.budget_hit))
+        .map(|(q, _)| {
+            format!(
+                "the phase optimiser of '{}' stopped at its time budget ([phases] time_budget_ms); \
+                 its phases may differ on a slower or busier machine",
+                q.segment.name
+            )
+        })
+        .collect()
+}
+
 /// What a hot swap did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SwapReport {
@@ -350,7 +369,13 @@ impl Session {
                 self.card.plugin.info.name,
                 self.card.plugin.info.version
             ),
-            notices: self.synth.notices.clone(),
+            notices: self
+                .synth
+                .notices
+                .iter()
+                .cloned()
+                .chain(budget_notices(planned))
+                .collect(),
             segments: planned.quantized.segments.len(),
             slots: slots.segment_of_slot.len(),
             shared_segments: slots.shared_count(),
