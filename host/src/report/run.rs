@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::compiler::StageTimings;
 use crate::verify::ContinuityReport;
 
-use super::table::{bytes, new_table, sci, seconds, sig};
+use super::table::{bytes, kv_table, new_table, sci, seconds, sig};
 
 /// Clipping or calibration clamping in one segment and channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,7 +79,7 @@ impl RunReport {
             out.push_str(&format!("notice: {n}\n"));
         }
         let t = &self.timings;
-        let mut tab = new_table(&["", ""], &[false, false]);
+        let mut tab = kv_table();
         tab.add_row(vec![
             "program".into(),
             format!("{} (digest {})", self.source, &self.digest[..12]),

@@ -22,6 +22,14 @@ pub fn new_table(header: &[&str], right: &[bool]) -> Table {
     t
 }
 
+/// A two-column key/value table without a header row.
+pub fn kv_table() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t
+}
+
 /// A duration in the most readable unit (`1.5 ms`, `39.99 µs`, `2 ns`).
 pub fn seconds(s: f64) -> String {
     let a = s.abs();
