@@ -62,7 +62,6 @@ pub fn open_synthesis(
     config: &Config,
     sp: &SearchPath,
 ) -> std::result::Result<Synthesis, Vec<LoadError>> {
-    let settings = config.synthesis.settings_json();
     let mut candidates = vec![config.synthesis.backend.clone()];
     candidates.extend(config.synthesis.fallbacks.iter().cloned());
     let mut errors = Vec::new();
@@ -71,6 +70,8 @@ pub fn open_synthesis(
         let attempt = resolve(sp, c)
             .and_then(|path| load_synthesis(&path))
             .and_then(|plugin| {
+                // Each plugin gets its own table: never the backend's settings.
+                let settings = config.synthesis.settings_json(plugin.info.name.as_str());
                 let probe = plugin.probe(&settings);
                 if !probe.available {
                     return Err(LoadError::Open {

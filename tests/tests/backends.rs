@@ -65,7 +65,7 @@ fn with_backend(name: &'static str, case: fn(&Backend)) {
     match Backend::load(name) {
         Ok(b) => case(&b),
         Err(reason) if name == "cpu-simd" => panic!("cpu-simd must always run: {reason}"),
-        Err(reason) => println!("skipped: {name}: {reason}"),
+        Err(reason) => awgsf_test_kit::skip(name, &reason),
     }
 }
 
@@ -264,7 +264,8 @@ fn ci_config_for(s: &Scratch, name: &str) -> std::path::PathBuf {
         return ci;
     }
     let text = std::fs::read_to_string(&ci).unwrap();
-    let section = "[synthesis]\nbackend = \"cpu-simd\"\n\n[synthesis.settings]\nthreads = 2\n";
+    let section =
+        "[synthesis]\nbackend = \"cpu-simd\"\n\n[synthesis.settings.cpu-simd]\nthreads = 2\n";
     assert!(
         text.contains(section),
         "configs/ci.toml no longer has the [synthesis] section this test replaces"

@@ -17,7 +17,7 @@ pub struct Overrides {
     /// Synthesis plugin (name, or a path to a library) replacing the config's, with
     /// no fallbacks.
     pub backend: Option<String>,
-    /// `threads` setting of the synthesis plugin.
+    /// `threads` setting of the `cpu-simd` synthesis plugin.
     pub threads: Option<u32>,
 }
 
@@ -35,7 +35,7 @@ impl Overrides {
         if let Some(n) = self.threads {
             config
                 .synthesis
-                .settings
+                .settings_mut("cpu-simd")
                 .insert("threads".into(), serde_json::Value::from(n));
         }
     }
@@ -158,7 +158,8 @@ mod tests {
         .apply(&mut c);
         assert_eq!(c.synthesis.backend, PluginRef::Name("cuda".into()));
         assert!(c.synthesis.fallbacks.is_empty());
-        assert_eq!(c.synthesis.settings_json(), r#"{"threads":2}"#);
+        assert_eq!(c.synthesis.settings_json("cpu-simd"), r#"{"threads":2}"#);
+        assert_eq!(c.synthesis.settings_json("cuda"), "{}");
         let mut c = Config::default();
         Overrides {
             backend: Some("./lib/libawgsf_cpu_simd.so".into()),

@@ -4,13 +4,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes: 0 ok · 2 usage · 3 program · 4 config · 5 plugin · 6 card · 7 synthesis · \
-8 file i/o · 9 calibration · 10 verification (unrequested discontinuities) · 1 internal";
+/// A finite number greater than zero (sample rates, millivolts, seconds).
+fn positive(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err(format!("expected a finite number > 0, found `{text}`")),
+        Err(e) => Err(format!("expected a number, found `{text}` ({e})")),
+    }
+}
 
 /// AWG Segment Factory: compiles multi-tone RF programs for AWG sequence replay.
 #[derive(Debug, Parser)]
-#[command(name = "awgsf", version, about, after_help = EXIT_CODES)]
+#[command(name = "awgsf", version, about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -204,16 +209,16 @@ pub struct CompileArgs {
     #[arg(long, value_name = "FILE")]
     pub setup: Option<PathBuf>,
     /// Sample rate, Hz.
-    #[arg(long, value_name = "HZ")]
+    #[arg(long, value_name = "HZ", value_parser = positive)]
     pub sample_rate: Option<f64>,
     /// Millivolts that map to full scale.
-    #[arg(long, value_name = "MV")]
+    #[arg(long, value_name = "MV", value_parser = positive)]
     pub full_scale_mv: Option<f64>,
-    /// Card code of full scale.
-    #[arg(long, value_name = "N")]
+    /// Card code of full scale (1 to 32767).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=32767))]
     pub full_scale: Option<i32>,
     /// Loop quantum, seconds.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = positive)]
     pub quantum: Option<f64>,
     /// Also write the synthesised millivolts (f32 .npy, same layout) to this directory.
     #[arg(long, value_name = "DIR")]
@@ -376,7 +381,7 @@ pub struct InspectArgs {
     #[command(flatten)]
     pub program: ProgramArg,
     /// Sample rate, Hz.
-    #[arg(long, default_value_t = 625e6, value_name = "HZ")]
+    #[arg(long, default_value_t = 625e6, value_name = "HZ", value_parser = positive)]
     pub sample_rate: f64,
     /// Stage to show.
     #[arg(long, value_enum, default_value_t = Stage::Quantized)]
@@ -386,7 +391,7 @@ pub struct InspectArgs {
     #[arg(long, value_name = "N")]
     pub channels: Option<u32>,
     /// Loop quantum, seconds.
-    #[arg(long, default_value_t = 40e-6, value_name = "S")]
+    #[arg(long, default_value_t = 40e-6, value_name = "S", value_parser = positive)]
     pub quantum: f64,
     /// Segment step of the card, samples.
     #[arg(long, default_value_t = 32, value_name = "N")]
@@ -433,7 +438,7 @@ pub struct SynthesisOverrideArgs {
     /// config's; no fallbacks.
     #[arg(long, value_name = "NAME")]
     pub backend: Option<String>,
-    /// Worker threads of the synthesis plugin (its `threads` setting; 0 = all cores).
+    /// Worker threads of the `cpu-simd` synthesis plugin (its `threads` setting; 0 = all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<u32>,
 }

@@ -55,8 +55,8 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
         };
         if is(&config.hardware.backend) {
             config.hardware.settings_json()
-        } else if is(&config.synthesis.backend) || config.synthesis.fallbacks.iter().any(is) {
-            config.synthesis.settings_json()
+        } else if config.synthesis.candidates().any(is) {
+            config.synthesis.settings_json(name)
         } else {
             "{}".into()
         }

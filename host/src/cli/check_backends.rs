@@ -36,7 +36,10 @@ fn open(name: &str, session: &Session) -> Result<awgsf_plugin_api::SynthesizerBo
         }])
     })?;
     let plugin = load_synthesis(&path)?;
-    let settings = session.config.synthesis.settings_json();
+    let settings = session
+        .config
+        .synthesis
+        .settings_json(plugin.info.name.as_str());
     let probe = plugin.probe(&settings);
     if !probe.available {
         return Err(Error::Plugins(vec![LoadError::Open {

@@ -40,8 +40,10 @@ pub struct SynthesisConfig {
     pub backend: PluginRef,
     /// Plugins tried in order when the backend cannot run here. Default none.
     pub fallbacks: Vec<PluginRef>,
-    /// Passed to the plugin as a JSON object. Default empty.
-    pub settings: serde_json::Map<String, serde_json::Value>,
+    /// Settings of each synthesis plugin, by the plugin's name
+    /// (`[synthesis.settings.<name>]`): each plugin gets its own table only, so a
+    /// fallback never sees the settings of the backend it replaces. Default empty.
+    pub settings: IndexMap<String, serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Default for SynthesisConfig {
@@ -49,15 +51,31 @@ impl Default for SynthesisConfig {
         SynthesisConfig {
             backend: PluginRef::Name("cpu-simd".into()),
             fallbacks: Vec::new(),
-            settings: serde_json::Map::new(),
+            settings: IndexMap::new(),
         }
     }
 }
 
 impl SynthesisConfig {
-    /// The settings as JSON object text, as the plugin's `probe`/`open` take them.
-    pub fn settings_json(&self) -> String {
-        object_text(&self.settings)
+    /// The settings of the synthesis plugin called `plugin` as JSON object text, as
+    /// its `probe`/`open` take them (`{}` when the config has none for it).
+    pub fn settings_json(&self, plugin: &str) -> String {
+        self.settings
+            .get(plugin)
+            .map_or_else(|| "{}".to_string(), object_text)
+    }
+
+    /// The settings table of the plugin called `plugin`, created empty if absent.
+    pub fn settings_mut(
+        &mut self,
+        plugin: &str,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        self.settings.entry(plugin.to_string()).or_default()
+    }
+
+    /// The backend and its fallbacks, in the order they are tried.
+    pub fn candidates(&self) -> impl Iterator<Item = &PluginRef> {
+        std::iter::once(&self.backend).chain(&self.fallbacks)
     }
 }
 

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use toml::de::DeTable;
+use indexmap::IndexMap;
+use toml::de::{DeTable, DeValue};
 
-use super::checker::{Checker, Fields, Value};
+use super::checker::{closest, join, Checker, Fields, Value};
 use super::schema::{
     CardConfig, CompileConfig, HardwareConfig, OutputConfig, PhasesConfig, PluginRef,
     SynthesisConfig, CLOCK_SOURCES, CONFIG_VERSION, COUPLINGS, DEFAULT_AMPLITUDE_MV, STOP_LEVELS,
@@ -97,7 +98,12 @@ fn plugin_ref(c: &mut Checker<'_>, key: &str, v: &Value<'_>, base: &Path) -> Opt
     let is_path =
         s.contains(['/', '\\']) || [".so", ".dll", ".dylib"].iter().any(|ext| s.ends_with(ext));
     if is_path {
-        return Some(PluginRef::Path(base.join(s)));
+        // Absolute, so that a config given by a bare file name (`--config rig.toml`)
+        // never hands the dynamic loader a name it would look up in its own path.
+        let joined = base.join(s);
+        return Some(PluginRef::Path(
+            std::path::absolute(&joined).unwrap_or(joined),
+        ));
     }
     let is_name = !s.is_empty()
         && s.chars()
@@ -144,7 +150,56 @@ pub(crate) fn synthesis(c: &mut Checker<'_>, top: &Fields<'_, '_>, base: &Path) 
         }
     }
     if let Some(t) = section(c, &f, "settings") {
-        out.settings = table_to_json(c, &f.path("settings"), t);
+        out.settings = synthesis_settings(c, &f.path("settings"), t, &out);
+    }
+    out
+}
+
+/// `[synthesis.settings]`: one table per synthesis plugin, named after the plugin
+/// (`[synthesis.settings.cuda]`), so a fallback never gets the settings of the
+/// backend it replaces. A name that is neither the backend nor a fallback is a
+/// mistake unless a candidate is given by path (its name is known only once loaded).
+fn synthesis_settings(
+    c: &mut Checker<'_>,
+    path: &str,
+    table: &DeTable<'_>,
+    synthesis: &SynthesisConfig,
+) -> IndexMap<String, serde_json::Map<String, serde_json::Value>> {
+    let names: Vec<&str> = synthesis
+        .candidates()
+        .filter_map(|r| match r {
+            PluginRef::Name(n) => Some(n.as_str()),
+            PluginRef::Path(_) => None,
+        })
+        .collect();
+    let any_path = synthesis
+        .candidates()
+        .any(|r| matches!(r, PluginRef::Path(_)));
+    let mut out = IndexMap::new();
+    for (k, v) in table.iter() {
+        let name = k.get_ref().as_ref();
+        let key = join(path, name);
+        let DeValue::Table(t) = v.get_ref() else {
+            let backend = names.first().copied().unwrap_or("<plugin name>");
+            let message = format!(
+                "expected a table of settings for one synthesis plugin; settings are given per \
+                 plugin, so move `{name} = ...` under `[synthesis.settings.{backend}]`"
+            );
+            c.report(v.span(), &key, message);
+            continue;
+        };
+        if !any_path && !names.contains(&name) {
+            let hint = closest(name, names.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            let message = format!(
+                "settings for `{name}`, which is neither the backend nor a fallback ({}){hint}",
+                names.join(", ")
+            );
+            c.report(k.span(), &key, message);
+            continue;
+        }
+        out.insert(name.to_string(), table_to_json(c, &key, t));
     }
     out
 }

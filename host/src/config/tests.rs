@@ -161,21 +161,15 @@ dir = "results"
             PathBuf::from("/opt/awgsf/plugins")
         ]
     );
-    assert_eq!(
-        c.synthesis.backend,
-        PluginRef::Path("lab/../build/libmy_synth.so".into())
-    );
+    // Plugin files are absolute: the dynamic loader never searches for them.
+    let abs = |p: &str| PluginRef::Path(std::path::absolute(p).unwrap());
+    assert_eq!(c.synthesis.backend, abs("lab/../build/libmy_synth.so"));
     assert_eq!(
         c.synthesis.fallbacks,
-        [
-            PluginRef::Name("cpu-simd".into()),
-            PluginRef::Path("lab/./libother.so".into())
-        ]
+        [PluginRef::Name("cpu-simd".into()), abs("lab/./libother.so")]
     );
-    assert_eq!(
-        c.hardware.backend,
-        PluginRef::Path("lab/vendor/card.dll".into())
-    );
+    assert_eq!(c.hardware.backend, abs("lab/vendor/card.dll"));
+    assert!(matches!(&c.hardware.backend, PluginRef::Path(p) if p.is_absolute()));
     assert_eq!(c.output.dir, Path::new("lab/results"));
 }
 
@@ -239,7 +233,7 @@ fn unknown_keys_suggest_the_closest_known_key() {
 fn plugin_settings_keys_are_left_to_the_plugin() {
     let c = ok("version = 1\n[hardware.settings]\nanything = { goes = [1, 2] }\n");
     assert_eq!(c.hardware.settings_json(), r#"{"anything":{"goes":[1,2]}}"#);
-    assert_eq!(c.synthesis.settings_json(), "{}");
+    assert_eq!(c.synthesis.settings_json("cpu-simd"), "{}");
 }
 
 #[test]
@@ -471,6 +465,45 @@ fn plugin_references_are_names_or_paths() {
         problem("version = 1\n[synthesis]\nbackend = \"cuda\"\nfallbacks = [\"cpu-simd\", \"cuda\"]\n"),
         "lab/rig.toml:4:26: synthesis.fallbacks[1]: expected a plugin not listed before, found `cuda` again"
     );
+}
+
+#[test]
+fn synthesis_settings_are_per_plugin_and_a_fallback_gets_only_its_own() {
+    let c = ok(r#"
+version = 1
+[synthesis]
+backend = "cuda"
+fallbacks = ["cpu-simd"]
+[synthesis.settings.cuda]
+device = 0
+[synthesis.settings.cpu-simd]
+threads = 2
+"#);
+    assert_eq!(c.synthesis.settings_json("cuda"), r#"{"device":0}"#);
+    assert_eq!(c.synthesis.settings_json("cpu-simd"), r#"{"threads":2}"#);
+    let c = ok("version = 1\n[synthesis]\nbackend = \"cuda\"\nfallbacks = [\"cpu-simd\"]\n[synthesis.settings.cuda]\ndevice = 0\n");
+    assert_eq!(c.synthesis.settings_json("cpu-simd"), "{}");
+}
+
+#[test]
+fn flat_synthesis_settings_say_where_they_go_now() {
+    assert_eq!(
+        problem("version = 1\n[synthesis]\nbackend = \"cuda\"\n[synthesis.settings]\ndevice = 0\n"),
+        "lab/rig.toml:5:10: synthesis.settings.device: expected a table of settings for one synthesis plugin; settings are given per plugin, so move `device = ...` under `[synthesis.settings.cuda]`"
+    );
+}
+
+#[test]
+fn settings_for_a_plugin_not_configured_are_refused_with_a_suggestion() {
+    assert_eq!(
+        problem("version = 1\n[synthesis]\nbackend = \"cuda\"\nfallbacks = [\"cpu-simd\"]\n[synthesis.settings.cpu-smd]\nthreads = 2\n"),
+        "lab/rig.toml:5:21: synthesis.settings.cpu-smd: settings for `cpu-smd`, which is neither the backend nor a fallback (cuda, cpu-simd); did you mean `cpu-simd`?"
+    );
+    // With a plugin given by path its name is unknown until loaded: any name passes.
+    let c = ok(
+        "version = 1\n[synthesis]\nbackend = \"./libmine.so\"\n[synthesis.settings.mine]\nx = 1\n",
+    );
+    assert_eq!(c.synthesis.settings_json("mine"), r#"{"x":1}"#);
 }
 
 // ---- setup -------------------------------------------------------------------------
