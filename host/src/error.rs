@@ -2,11 +2,14 @@
 
 use std::fmt;
 
+use awgsf_plugin_api::ErrorKind;
+
 use crate::config::ConfigError;
 use crate::plugins::LoadError;
 use crate::program::ProgramError;
 
-/// Exit codes of `awgsf`, one per error class (documented in the README and `--help`).
+/// Exit codes of `awgsf`, one per error class. [`exit::TABLE`] is the one list the
+/// `--help` text and the README's table are made from.
 pub mod exit {
     /// Success.
     pub const OK: i32 = 0;
@@ -30,6 +33,31 @@ pub mod exit {
     pub const CALIBRATION: i32 = 9;
     /// Verification found unrequested discontinuities (or clipping with `--strict`).
     pub const VERIFICATION: i32 = 10;
+    /// Stopped by a signal (SIGINT, SIGTERM, SIGHUP) before the job finished; the card
+    /// was stopped and released.
+    pub const INTERRUPTED: i32 = 130;
+
+    /// Every exit code with its short name, in the order the help lists them.
+    pub const TABLE: &[(i32, &str)] = &[
+        (OK, "ok"),
+        (INTERNAL, "internal"),
+        (USAGE, "usage"),
+        (PROGRAM, "program"),
+        (CONFIG, "config"),
+        (PLUGIN, "plugin"),
+        (HARDWARE, "card"),
+        (SYNTHESIS, "synthesis"),
+        (IO, "file i/o"),
+        (CALIBRATION, "calibration"),
+        (VERIFICATION, "verification"),
+        (INTERRUPTED, "interrupted"),
+    ];
+
+    /// The one-line list of exit codes: `Exit codes: 0 ok · 1 internal · ...`.
+    pub fn summary() -> String {
+        let items: Vec<String> = TABLE.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        format!("Exit codes: {}", items.join(" · "))
+    }
 }
 
 /// Anything that stops a command.
@@ -60,6 +88,9 @@ pub enum Error {
     Usage(String),
     /// A bug.
     Internal(String),
+    /// A signal asked the command to stop before it finished (the card was stopped
+    /// and released).
+    Interrupted,
 }
 
 impl Error {
@@ -69,6 +100,8 @@ impl Error {
             Error::Program(_) => exit::PROGRAM,
             Error::Config(_) => exit::CONFIG,
             Error::Plugins(_) => exit::PLUGIN,
+            // A file-writing card (file-sink) that cannot write is a file problem.
+            Error::Hardware { error, .. } if error.kind == ErrorKind::IO => exit::IO,
             Error::Hardware { .. } => exit::HARDWARE,
             Error::Synthesis(_) => exit::SYNTHESIS,
             Error::Io(_) => exit::IO,
@@ -76,6 +109,7 @@ impl Error {
             Error::Verification(_) => exit::VERIFICATION,
             Error::Usage(_) => exit::USAGE,
             Error::Internal(_) => exit::INTERNAL,
+            Error::Interrupted => exit::INTERRUPTED,
         }
     }
 
@@ -106,6 +140,12 @@ impl fmt::Display for Error {
             Error::Verification(e) => write!(f, "verification failed: {e}"),
             Error::Usage(e) => write!(f, "usage error: {e}"),
             Error::Internal(e) => write!(f, "internal error: {e}"),
+            Error::Interrupted => {
+                write!(
+                    f,
+                    "interrupted by a signal; the card was stopped and released"
+                )
+            }
         }
     }
 }

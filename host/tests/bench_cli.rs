@@ -66,7 +66,10 @@ fn unknown_workloads_and_plugins_are_refused_with_their_exit_codes() {
 #[test]
 fn a_measurement_gives_figures_and_a_log_row() {
     if !plugins_built() {
-        println!("skipped: the plugin libraries are not built next to the binary (cargo build --workspace)");
+        awgsf_test_kit::skip(
+            "plugins",
+            "the plugin libraries are not built next to the binary (cargo build --workspace)",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -295,9 +295,9 @@ fn the_spcm_card_without_its_driver_says_where_it_looked() {
     let spcm = awgsf::plugins::load_hardware(&plugin_file("spcm")).expect("spcm loads");
     let probe = spcm.probe(r#"{"device": "/dev/spcm0"}"#);
     if !probe.detail.contains("driver not found") {
-        println!(
-            "skipped: the Spectrum driver is installed here ({})",
-            probe.detail
+        awgsf_test_kit::skip(
+            "no-spcm-driver",
+            &format!("the Spectrum driver is installed here ({})", probe.detail),
         );
         return;
     }

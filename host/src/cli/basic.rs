@@ -2,7 +2,7 @@
 
 use crate::error::{exit, Error};
 use crate::pipeline::{quantize, resolve, QuantLimits};
-use crate::program::{load_program, presets, save_program, LoadedProgram};
+use crate::program::{load_program, presets, save_program, LoadedProgram, ProgramFormat};
 use crate::report::inspect::InspectReport;
 
 use super::args::{ConvertArgs, InspectArgs, PresetsArgs, Stage};
@@ -113,7 +113,14 @@ pub fn convert(a: &ConvertArgs) -> Result<i32, Error> {
             a.output.display()
         )));
     }
-    let format = save_program(&loaded.program, &a.output)?;
+    if ProgramFormat::from_extension(&a.output).is_none() {
+        return Err(Error::Usage(format!(
+            "cannot tell the output format of {}; use a .toml or .json extension",
+            a.output.display()
+        )));
+    }
+    // The program was read and checked above: what fails now is the write.
+    let format = save_program(&loaded.program, &a.output).map_err(|e| Error::Io(e.to_string()))?;
     eprintln!(
         "wrote {} ({}), digest {}",
         a.output.display(),

@@ -9,9 +9,10 @@ mod check_backends;
 mod compile;
 mod plot;
 mod run;
+mod signals;
 mod watch;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, Command};
 
@@ -19,7 +20,11 @@ use crate::error::{exit, Error};
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let parsed = Cli::command()
+        .after_help(exit::summary())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -45,13 +50,19 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Inspect(a) => basic::inspect(&a),
         Command::Presets(a) => basic::presets(&a),
         Command::Convert(a) => basic::convert(&a),
-        Command::Run(a) => run::run(&a),
+        Command::Run(a) => {
+            signals::install()?;
+            run::run(&a)
+        }
         Command::Bench(a) => bench::bench(&a),
         Command::BenchWorker(a) => bench::worker(&a),
         Command::Compile(a) => compile::compile(&a),
         Command::Plugins(a) => card_cmds::plugins(&a),
         Command::Config(args::ConfigCommand::Check(a)) => card_cmds::config_check(&a),
-        Command::Smoke(a) => card_cmds::smoke(&a),
+        Command::Smoke(a) => {
+            signals::install()?;
+            card_cmds::smoke(&a)
+        }
         Command::Calib(args::CalibCommand::Fit(a)) => calib::fit(&a),
         Command::Plot(a) => plot::plot(&a),
         Command::CheckBackends(a) => check_backends::check(&a),

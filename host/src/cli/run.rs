@@ -54,6 +54,10 @@ pub fn run(a: &RunArgs) -> Result<i32, Error> {
         println!("{}", report.render());
     }
     let glitches = report.continuity.as_ref().map_or(0, |c| c.unrequested());
+    if super::signals::requested() {
+        session.close()?;
+        return Err(Error::Interrupted);
+    }
     if a.watch {
         return super::watch::watch(session, &a.program.spec(), &opts, a.json);
     }

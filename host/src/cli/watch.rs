@@ -2,9 +2,7 @@
 //! until interrupted (the card is then stopped and released).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
@@ -13,6 +11,8 @@ use crate::error::{exit, Error};
 use crate::program::load_program;
 use crate::report::table::seconds;
 use crate::session::{JobOptions, Session};
+
+use super::signals;
 
 /// Watches `spec` (a program file) and swaps each new version onto the card.
 pub fn watch(
@@ -27,12 +27,6 @@ pub fn watch(
         return Err(Error::Usage(format!(
             "--watch needs a program file, and `{spec}` is not one"
         )));
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|e| Error::Internal(format!("cannot install the Ctrl-C handler: {e}")))?;
     }
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
@@ -51,11 +45,11 @@ pub fn watch(
         .watch(dir, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Io(format!("cannot watch {}: {e}", dir.display())))?;
     eprintln!(
-        "watching {} (Ctrl-C stops the card and exits)",
+        "watching {} (Ctrl-C, SIGTERM or SIGHUP stops the card and exits)",
         path.display()
     );
     let mut last = std::fs::read(path).ok();
-    while !stop.load(Ordering::SeqCst) {
+    while !signals::requested() {
         if rx.recv_timeout(Duration::from_millis(200)).is_err() {
             continue;
         }

@@ -112,6 +112,17 @@ fn header(path: &Path) -> Result<(&'static LibHeader, PluginFile), LoadError> {
             looked: vec![path.to_path_buf()],
         });
     }
+    // The dynamic loader searches its own path for a name without a slash, which
+    // could load another library than the one named: always hand it an absolute path.
+    let absolute = std::path::absolute(path).map_err(|e| LoadError::NotAPlugin {
+        path: path.to_path_buf(),
+        reason: format!("its absolute path cannot be formed ({e})"),
+    })?;
+    let path = absolute.as_path();
+    super::file_check::check_library_file(path).map_err(|reason| LoadError::NotAPlugin {
+        path: path.to_path_buf(),
+        reason,
+    })?;
     let h = lib_header_from_path(path).map_err(|e| match e {
         LibraryError::OpenError { err, .. } => LoadError::NotAPlugin {
             path: path.to_path_buf(),

@@ -1,6 +1,7 @@
 //! Plugin discovery, loading and the host-side handles of loaded plugins.
 
 pub mod discovery;
+mod file_check;
 pub mod loader;
 
 pub use discovery::{file_name_for, SearchPath};

@@ -14,7 +14,7 @@ fn renderer(budget: usize) -> Option<impl Fn(&mut [RenderJob<'_>]) -> PluginResu
     match emulation::emulator() {
         Ok(emu) => Some(move |jobs: &mut [RenderJob<'_>]| render_with(&emu, budget, jobs)),
         Err(why) => {
-            eprintln!("skipped: {why}");
+            awgsf_test_kit::skip("cxx", &why);
             None
         }
     }

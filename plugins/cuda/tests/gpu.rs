@@ -30,7 +30,7 @@ fn backend() -> Option<&'static CudaBackend> {
     match b {
         Ok(b) => Some(b),
         Err(why) => {
-            eprintln!("skipped: {why}");
+            awgsf_test_kit::skip("cuda", why);
             None
         }
     }

@@ -9,7 +9,10 @@ fn nvrtc_or_skip() -> bool {
     if nvrtc_present() {
         return true;
     }
-    eprintln!("skipped: NVRTC not found (set LD_LIBRARY_PATH to a CUDA toolkit's lib directory)");
+    awgsf_test_kit::skip(
+        "nvrtc",
+        "NVRTC not found (set LD_LIBRARY_PATH to a CUDA toolkit's lib directory)",
+    );
     false
 }
 
@@ -34,7 +37,10 @@ fn compiles_for_the_h100_without_spills() {
     let (major, minor) = version().expect("NVRTC version");
     let archs = supported_archs().expect("NVRTC architectures");
     if !archs.contains(&90) {
-        eprintln!("skipped: NVRTC {major}.{minor} cannot compile for sm_90 ({archs:?})");
+        awgsf_test_kit::skip(
+            "nvrtc",
+            &format!("NVRTC {major}.{minor} cannot compile for sm_90 ({archs:?})"),
+        );
         return;
     }
     let c = compile(SOURCE, "sm_90").unwrap_or_else(|e| panic!("{e}"));

@@ -9,7 +9,10 @@ use awgsf_plugin_api::{ErrorKind, PluginRole};
 
 fn driverless_or_skip() -> bool {
     if driver_present() {
-        eprintln!("skipped: a CUDA driver is installed here; tests/gpu.rs covers this machine");
+        awgsf_test_kit::skip(
+            "no-cuda-driver",
+            "a CUDA driver is installed here; tests/gpu.rs covers this machine",
+        );
         return false;
     }
     true

@@ -45,7 +45,10 @@ fn missing_driver_in_the_usual_places() {
         Location::SystemSearch => unsafe { libloading::Library::new(LIBRARY_NAME) }.is_ok(),
     });
     if installed {
-        eprintln!("skipped: a Spectrum driver is installed on this machine, so the default search finds one");
+        awgsf_test_kit::skip(
+            "no-spcm-driver",
+            "a Spectrum driver is installed on this machine, so the default search finds one",
+        );
         return;
     }
     let err = SpcmCard::open("{}").unwrap_err();
