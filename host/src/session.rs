@@ -252,11 +252,17 @@ impl Session {
     }
 
     /// The main job: compile, configure, upload, start, verify.
+    ///
+    /// The program is compiled before the card is touched: when that fails, the card
+    /// keeps playing what it played. Once the card is stopped for the upload, any
+    /// failure leaves it stopped and the session holding no program
+    /// ([`Session::is_playing`] is false), so the next program is uploaded in full.
     pub fn run(&mut self, loaded: LoadedProgram, opts: &JobOptions) -> Result<RunReport> {
-        self.stop_if_running();
         let (mut planned, samples) = self.compile(&loaded, opts.progress)?;
         let slots = share_identical(&samples);
         let meta = metadata(&loaded, &planned, &slots, self.config_digest.as_deref());
+        self.stop_if_running();
+        self.on_card = None;
         let t = Instant::now();
         let upload = configure_and_upload(
             &mut self.card.card,
@@ -267,14 +273,20 @@ impl Session {
             &meta,
         )?;
         planned.timings.upload_s = t.elapsed().as_secs_f64();
-        self.card
+        let started = self
+            .card
             .card
             .start(opts.force_trigger)
             .into_result()
             .map_err(|error| Error::Hardware {
                 what: "start".into(),
                 error,
-            })?;
+            });
+        if let Err(e) = started {
+            // A card that half started is stopped rather than left in doubt.
+            let _ = self.card.card.stop();
+            return Err(e);
+        }
         let steps = steps(&planned, &slots);
         let continuity = if opts.verify {
             Some(self.verify(&planned, &samples, &slots, &steps, opts.threshold_fs)?)
@@ -323,6 +335,22 @@ impl Session {
     fn stop_if_running(&mut self) {
         if self.on_card.is_some() {
             let _ = self.card.card.stop();
+        }
+    }
+
+    /// Whether the card plays a program this session knows (the last one that was
+    /// run or swapped in whole). False before the first run and after a failed
+    /// reload that had to stop the card.
+    pub fn is_playing(&self) -> bool {
+        self.on_card.is_some()
+    }
+
+    /// The card's state in words, for messages after a failed reload.
+    pub fn card_state(&self) -> &'static str {
+        if self.is_playing() {
+            "the card still plays the last good program"
+        } else {
+            "the card is stopped; the next good version is uploaded in full"
         }
     }
 
@@ -425,15 +453,22 @@ impl Session {
                 Ok(report)
             }
             Swapped::NeedsFullUpload(old) => {
-                let reason = structure_change(&old, &loaded, self)?;
+                // When even the structure cannot be told, `run` reports why.
+                let reason = structure_change(&old, &loaded, self)
+                    .unwrap_or_else(|_| "the program's structure changed".into());
                 self.on_card = Some(old);
                 let r = self.run(loaded, opts)?;
                 Ok(SwapReport::full(&reason, t0, r.continuity))
             }
-            Swapped::Failed(e, old) => {
-                // `old` is gone when a write failed half way: what the card holds is
-                // then unknown, and the next change gets a full upload.
-                self.on_card = old;
+            Swapped::Failed(e, Some(old)) => {
+                // Nothing was written: the card plays the old program.
+                self.on_card = Some(old);
+                Err(e)
+            }
+            Swapped::Failed(e, None) => {
+                // A write failed after others succeeded: the card would play a mix
+                // of two programs. Stop it; the next change gets a full upload.
+                let _ = self.card.card.stop();
                 Err(e)
             }
         }
@@ -473,6 +508,8 @@ impl Session {
             let plans: Vec<_> = batch.iter().map(|&i| lowered[i].plan.clone()).collect();
             let fresh = match render_codes(&self.synth.backend, &plans, &()) {
                 Ok(f) => f,
+                // After a first batch was written the card holds a mix.
+                Err(e) if !uploaded.is_empty() => return Swapped::Failed(e, None),
                 Err(e) => return Swapped::Failed(e, Some(old)),
             };
             // Only slots that hold one segment can be rewritten in place.

@@ -90,7 +90,7 @@ pub fn watch(
                     println!("{}", c.summary());
                 }
             }
-            Err(e) => eprintln!("not swapped: {e}"),
+            Err(e) => eprintln!("not swapped: {e}\n{}", session.card_state()),
         }
     }
     session.close()?;
