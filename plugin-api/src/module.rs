@@ -25,6 +25,10 @@ pub trait Synthesizer: Send + Sync {
     /// Renders every job. Jobs may cover any sample range of any segment; the
     /// output of a sample must not depend on how ranges are split or on the
     /// number of threads.
+    ///
+    /// The last method every plugin of this API has: methods a later minor version
+    /// adds go after it and are optional for older plugins.
+    #[sabi(last_prefix_field)]
     fn render(&self, jobs: RSliceMut<'_, RenderJob<'_>>) -> RResult<(), PluginError>;
 }
 
@@ -69,6 +73,10 @@ pub trait Card: Send {
     fn read_back(&mut self, segment: u32, out: RSliceMut<'_, i16>) -> RResult<(), PluginError>;
 
     /// Stops the card and releases it.
+    ///
+    /// The last method every plugin of this API has: methods a later minor version
+    /// adds go after it and are optional for older plugins.
+    #[sabi(last_prefix_field)]
     fn close(&mut self) -> RResult<(), PluginError>;
 }
 
