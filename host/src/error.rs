@@ -88,6 +88,8 @@ pub enum Error {
     Usage(String),
     /// A bug.
     Internal(String),
+    /// A plugin broke rules of its conformance suite.
+    Conformance(String),
     /// A signal asked the command to stop before it finished (the card was stopped
     /// and released).
     Interrupted,
@@ -110,6 +112,7 @@ impl Error {
             Error::Usage(_) => exit::USAGE,
             Error::Internal(_) => exit::INTERNAL,
             Error::Interrupted => exit::INTERRUPTED,
+            Error::Conformance(_) => exit::PLUGIN,
         }
     }
 
@@ -140,6 +143,7 @@ impl fmt::Display for Error {
             Error::Verification(e) => write!(f, "verification failed: {e}"),
             Error::Usage(e) => write!(f, "usage error: {e}"),
             Error::Internal(e) => write!(f, "internal error: {e}"),
+            Error::Conformance(e) => write!(f, "plugin conformance: {e}"),
             Error::Interrupted => {
                 write!(
                     f,

@@ -1,4 +1,8 @@
-//! Shared test support for the awgsf crates and plugins.
+//! Conformance suites for awgsf plugins and shared test support. It depends on the
+//! plugin API alone, so a third party can run the suites against its own plugin.
+//!
+//! * [`hardware`]: what every card plugin must do (`awgsf check-plugin` runs it);
+//! * [`skip`]: skips that a machine meant to run a test turns into failures.
 //!
 //! Some tests need what a machine may lack (a GPU, NVRTC, a C++ compiler) or may
 //! have in the way (a vendor driver that hides the "no driver" path). By default
@@ -6,6 +10,8 @@
 //! is meant to run them sets `AWGSF_REQUIRE` to a comma-separated list of
 //! [`REQUIREMENTS`]; each listed requirement that is not met then fails its tests
 //! instead of skipping them.
+
+pub mod hardware;
 
 /// The environment variable listing requirements that must be met.
 pub const REQUIRE_ENV: &str = "AWGSF_REQUIRE";

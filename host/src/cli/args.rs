@@ -56,6 +56,23 @@ pub enum Command {
     /// Compare two synthesis backends sample by sample (golden cases, presets and
     /// random programs).
     CheckBackends(CheckBackendsArgs),
+    /// Run the hardware conformance suite on a card plugin: call order, limits,
+    /// refusals and their error kinds, playback, hot swap, read-back, close.
+    CheckPlugin(CheckPluginArgs),
+}
+
+/// `awgsf check-plugin`.
+#[derive(Debug, Args)]
+pub struct CheckPluginArgs {
+    /// The plugin: a path to its library, or a plugin name searched like a config's.
+    pub plugin: String,
+    /// The settings the plugin is opened with (a JSON object, as a config's
+    /// `[hardware.settings]` would give).
+    #[arg(long, default_value = "{}", value_name = "JSON")]
+    pub settings: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `awgsf check-backends`.

@@ -6,6 +6,7 @@ mod bench;
 mod calib;
 mod card_cmds;
 mod check_backends;
+mod check_plugin;
 mod compile;
 mod plot;
 mod run;
@@ -66,5 +67,6 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Calib(args::CalibCommand::Fit(a)) => calib::fit(&a),
         Command::Plot(a) => plot::plot(&a),
         Command::CheckBackends(a) => check_backends::check(&a),
+        Command::CheckPlugin(a) => check_plugin::check(&a),
     }
 }

@@ -26,6 +26,8 @@ pub struct FileSink {
     settings: Settings,
     card: Option<CardSettings>,
     export: Option<Export>,
+    /// Started and not stopped since: what a card would be doing.
+    running: bool,
 }
 
 impl FileSink {
@@ -35,6 +37,7 @@ impl FileSink {
             settings: Settings::parse(settings_json)?,
             card: None,
             export: None,
+            running: false,
         })
     }
 }
@@ -79,6 +82,7 @@ impl HardwareBackend for FileSink {
         if self.export.is_none() {
             return Err(PluginError::invalid_state("start before upload"));
         }
+        self.running = true;
         Ok(())
     }
 
@@ -87,12 +91,13 @@ impl HardwareBackend for FileSink {
     }
 
     fn stop(&mut self) -> PluginResult<()> {
+        self.running = false;
         Ok(())
     }
 
     fn status(&mut self) -> PluginResult<CardStatus> {
         Ok(CardStatus {
-            running: false,
+            running: self.running,
             current_step: None.into(),
             detail: match &self.export {
                 Some(e) => format!("written to {}", e.dir.display()).into(),
@@ -110,6 +115,7 @@ impl HardwareBackend for FileSink {
     }
 
     fn close(&mut self) -> PluginResult<()> {
+        self.running = false;
         Ok(())
     }
 }
