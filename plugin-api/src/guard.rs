@@ -152,6 +152,7 @@ pub const ROOT_MODULE_SYMBOL: &str = "_1as_0lib_1header_0root_bmodule_bloader";
 #[macro_export]
 macro_rules! __awgsf_export_root {
     ($loader:ident, $modref:ty) => {
+        /// The library header the host reads first: abi_stable's root-module loader.
         #[no_mangle]
         #[allow(non_upper_case_globals)]
         pub static _1as_0lib_1header_0root_bmodule_bloader: $crate::abi_stable::library::LibHeader = {
