@@ -66,6 +66,8 @@ fi
 export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}${extra}"
 export AWGSF_PLUGIN_PATH="$bundle"
 export CRITERION_HOME="$out/criterion"
+# On the GPU machine a skipped GPU or NVRTC test is a failure, not a pass.
+export AWGSF_REQUIRE="${AWGSF_REQUIRE:-cuda,nvrtc}"
 
 status=0
 # step NAME COMMAND...: runs COMMAND, output to the terminal and $out/NAME.log.
