@@ -60,39 +60,59 @@ pub mod exit {
     }
 }
 
-/// Anything that stops a command.
-#[derive(Debug)]
+/// Anything that stops a command. Each variant is one error class with one exit code
+/// ([`Error::exit_code`]); typed causes are kept as sources.
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Bad program.
-    Program(ProgramError),
+    #[error("program error: {0}")]
+    Program(#[from] ProgramError),
     /// Bad config.
-    Config(ConfigError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
     /// One or more plugins could not be loaded or opened (all reported together).
+    #[error("{}", plugin_lines(.0))]
     Plugins(Vec<LoadError>),
     /// The card failed; `what` names the operation.
+    #[error("card error during {what}: {error}")]
     Hardware {
         /// Operation (e.g. `upload`).
         what: String,
         /// The plugin's error.
+        #[source]
         error: awgsf_plugin_api::PluginError,
     },
     /// Synthesis failed.
+    #[error("synthesis error: {0}")]
     Synthesis(String),
     /// File I/O failed.
+    #[error("i/o error: {0}")]
     Io(String),
     /// Bad calibration or setup file.
+    #[error("calibration error: {0}")]
     Calibration(String),
     /// Verification failed.
+    #[error("verification failed: {0}")]
     Verification(String),
     /// Bad usage not caught by the argument parser.
+    #[error("usage error: {0}")]
     Usage(String),
     /// A bug.
+    #[error("internal error: {0}")]
     Internal(String),
     /// A plugin broke rules of its conformance suite.
+    #[error("plugin conformance: {0}")]
     Conformance(String),
     /// A signal asked the command to stop before it finished (the card was stopped
     /// and released).
+    #[error("interrupted by a signal; the card was stopped and released")]
     Interrupted,
+}
+
+/// One `plugin error: ...` line per plugin that failed.
+fn plugin_lines(list: &[LoadError]) -> String {
+    let lines: Vec<String> = list.iter().map(|e| format!("plugin error: {e}")).collect();
+    lines.join("\n")
 }
 
 impl Error {
@@ -119,52 +139,6 @@ impl Error {
     /// An I/O error naming the path.
     pub fn io(what: &str, path: &std::path::Path, e: impl fmt::Display) -> Error {
         Error::Io(format!("{what} {}: {e}", path.display()))
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Program(e) => write!(f, "program error: {e}"),
-            Error::Config(e) => write!(f, "{e}"),
-            Error::Plugins(list) => {
-                for (i, e) in list.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "plugin error: {e}")?;
-                }
-                Ok(())
-            }
-            Error::Hardware { what, error } => write!(f, "card error during {what}: {error}"),
-            Error::Synthesis(e) => write!(f, "synthesis error: {e}"),
-            Error::Io(e) => write!(f, "i/o error: {e}"),
-            Error::Calibration(e) => write!(f, "calibration error: {e}"),
-            Error::Verification(e) => write!(f, "verification failed: {e}"),
-            Error::Usage(e) => write!(f, "usage error: {e}"),
-            Error::Internal(e) => write!(f, "internal error: {e}"),
-            Error::Conformance(e) => write!(f, "plugin conformance: {e}"),
-            Error::Interrupted => {
-                write!(
-                    f,
-                    "interrupted by a signal; the card was stopped and released"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<ProgramError> for Error {
-    fn from(e: ProgramError) -> Self {
-        Error::Program(e)
-    }
-}
-
-impl From<ConfigError> for Error {
-    fn from(e: ConfigError) -> Self {
-        Error::Config(e)
     }
 }
 
