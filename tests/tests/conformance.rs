@@ -96,6 +96,21 @@ fn check_plugin_runs_the_suite_on_a_plugin_file() {
     assert!(o.stdout.contains("refuses-bad-loops"), "{}", o.stdout);
     assert!(o.stdout.contains("10 rules"), "{}", o.stdout);
 
+    // Settings the plugin refuses: one error, the plugin's own, not ten failed rules.
+    let o = awgsf(
+        s.path(),
+        &[
+            "check-plugin",
+            example.to_str().unwrap(),
+            "--settings",
+            "{\"nope\": 1}",
+        ],
+        &[],
+    );
+    o.expect_exit(awgsf::error::exit::PLUGIN)
+        .stderr_has(&["nope"]);
+    assert!(!o.stdout.contains("rules"), "{}", o.stdout);
+
     let lax = library_file("fixture_lax_card");
     let o = awgsf(s.path(), &["check-plugin", lax.to_str().unwrap()], &[]);
     o.expect_exit(awgsf::error::exit::PLUGIN)

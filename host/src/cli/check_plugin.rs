@@ -22,6 +22,9 @@ pub fn check(a: &CheckPluginArgs) -> Result<i32, Error> {
         })?;
     let plugin = load_hardware(&path)?;
     let name = plugin.info.name.to_string();
+    // A card that cannot be opened at all fails once, with the plugin's own message.
+    let mut first = plugin.open(&a.settings)?;
+    let _ = first.close();
     let mut open = || {
         plugin
             .open(&a.settings)

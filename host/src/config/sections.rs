@@ -181,10 +181,17 @@ fn synthesis_settings(
         let key = join(path, name);
         let DeValue::Table(t) = v.get_ref() else {
             let backend = names.first().copied().unwrap_or("<plugin name>");
-            let message = format!(
-                "expected a table of settings for one synthesis plugin; settings are given per \
-                 plugin, so move `{name} = ...` under `[synthesis.settings.{backend}]`"
-            );
+            let message = if names.contains(&name) {
+                format!(
+                    "expected a table of settings for the `{name}` plugin, found {}",
+                    c.describe(v)
+                )
+            } else {
+                format!(
+                    "expected a table of settings for one synthesis plugin; settings are given per \
+                     plugin, so move `{name} = ...` under `[synthesis.settings.{backend}]`"
+                )
+            };
             c.report(v.span(), &key, message);
             continue;
         };

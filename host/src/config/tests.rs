@@ -491,6 +491,10 @@ fn flat_synthesis_settings_say_where_they_go_now() {
         problem("version = 1\n[synthesis]\nbackend = \"cuda\"\n[synthesis.settings]\ndevice = 0\n"),
         "lab/rig.toml:5:10: synthesis.settings.device: expected a table of settings for one synthesis plugin; settings are given per plugin, so move `device = ...` under `[synthesis.settings.cuda]`"
     );
+    assert_eq!(
+        problem("version = 1\n[synthesis]\nbackend = \"cuda\"\n[synthesis.settings]\ncuda = 0\n"),
+        "lab/rig.toml:5:8: synthesis.settings.cuda: expected a table of settings for the `cuda` plugin, found 0"
+    );
 }
 
 #[test]
