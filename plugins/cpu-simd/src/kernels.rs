@@ -29,9 +29,13 @@ pub const CELL: u64 = 4096;
 /// One steady tone's phasor lanes at chunk 0 of a cell and its per-chunk step.
 #[derive(Clone, Copy)]
 pub struct Phasor {
+    /// Real parts at the lanes of chunk 0, amplitude included (1 for amplitude ramps).
     pub re: [f64; LANES],
+    /// Imaginary parts at the lanes of chunk 0 (a steady tone's values there, mV).
     pub im: [f64; LANES],
+    /// Real part of the per-chunk step `w^LANES`.
     pub step_re: f64,
+    /// Imaginary part of the per-chunk step `w^LANES`.
     pub step_im: f64,
 }
 
@@ -151,8 +155,11 @@ pub struct RampCell<'a> {
     pub anchor: u64,
     /// `1 / n_samples` of the part.
     pub inv_n: f64,
+    /// Requested amplitude model of the tone (mV, or optical power when calibrated).
     pub amp: AmpModel,
+    /// Frequency model of the tone, present on calibrated channels only.
     pub freq: Option<FreqModel>,
+    /// Calibration of the channel, if any.
     pub calib: Option<&'a Calib>,
 }
 

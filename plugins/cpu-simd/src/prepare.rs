@@ -15,11 +15,17 @@ use crate::kernels::LANES;
 /// Calibration constants of one channel, in the form the kernels use.
 #[derive(Clone, Debug)]
 pub struct Calib {
+    /// Centre of the calibrated frequency range, Hz.
     pub mid: f64,
+    /// Inverse of half the width of the calibrated frequency range, 1/Hz.
     pub inv_half: f64,
+    /// Coefficients of the reachable optical power `g(x)`, highest power first.
     pub g_poly: Vec<f64>,
+    /// Coefficients of the RF amplitude scale `v0(x)` (mV), highest power first.
     pub v0_poly: Vec<f64>,
+    /// Floor of `g`.
     pub min_g: f64,
+    /// Added under the square root of `v0`, mV^2.
     pub min_v0_sq: f64,
     /// `1 - y_eps`: the largest fraction of reachable power requested.
     pub cap: f64,
@@ -46,36 +52,82 @@ pub enum AmpModel {
     /// Constant.
     Const(f64),
     /// `s + d u`.
-    Linear { s: f64, d: f64 },
+    Linear {
+        /// Start amplitude.
+        s: f64,
+        /// End minus start amplitude.
+        d: f64,
+    },
     /// `s + d u^3 (10 - 15u + 6u^2)`.
-    MinJerk { s: f64, d: f64 },
+    MinJerk {
+        /// Start amplitude.
+        s: f64,
+        /// End minus start amplitude.
+        d: f64,
+    },
     /// `e + d exp(-k rate)`, `rate = 1 / (fs |tau|)`.
-    Exp { e: f64, d: f64, rate: f64 },
+    Exp {
+        /// End amplitude, approached as `k` grows.
+        e: f64,
+        /// Start minus end amplitude.
+        d: f64,
+        /// Decay per sample, `1 / (fs |tau|)`.
+        rate: f64,
+    },
     /// `s` at `k = 0`, else `e` (an `exp` with `tau = 0`).
-    Step { s: f64, e: f64 },
+    Step {
+        /// Amplitude at `k = 0`.
+        s: f64,
+        /// Amplitude at every later sample.
+        e: f64,
+    },
     /// `s exp(lnr u)`.
-    Geo { s: f64, lnr: f64 },
+    Geo {
+        /// Start amplitude.
+        s: f64,
+        /// Natural logarithm of end over start amplitude.
+        lnr: f64,
+    },
     /// `1 / ((1 - w) ia + w ib)`, `w = u^2 (3 - 2u)`.
-    Adiabatic { ia: f64, ib: f64 },
+    Adiabatic {
+        /// Inverse of the start amplitude, floored at `ADIABATIC_FLOOR` first.
+        ia: f64,
+        /// Inverse of the end amplitude, floored at `ADIABATIC_FLOOR` first.
+        ib: f64,
+    },
 }
 
 /// Frequency of a ramp tone on a calibrated channel.
 #[derive(Clone, Copy, Debug)]
 pub enum FreqModel {
     /// Constant frequency: `1 / g` (reachable power) and RF scale `v0` computed once.
-    Const { inv_g: f64, v0: f64 },
+    Const {
+        /// Inverse of the reachable optical power `g` at the tone's frequency.
+        inv_g: f64,
+        /// RF amplitude scale at the tone's frequency, mV.
+        v0: f64,
+    },
     /// `f0 + d shape(u)`, shape linear or minimum-jerk.
-    Moving { f0: f64, d: f64, min_jerk: bool },
+    Moving {
+        /// Frequency at the part's first sample, Hz.
+        f0: f64,
+        /// End minus start frequency, Hz.
+        d: f64,
+        /// Whether the shape is minimum-jerk (else linear).
+        min_jerk: bool,
+    },
 }
 
 /// Rotation constants of a tone at a fixed frequency `f`.
 #[derive(Clone, Debug)]
 pub struct Rotation {
-    /// `exp(2 pi i l f / fs)` for the lanes `l = 0..LANES`.
+    /// Real parts of `exp(2 pi i l f / fs)` for the lanes `l = 0..LANES`.
     pub lane_re: [f64; LANES],
+    /// Imaginary parts of `exp(2 pi i l f / fs)` for the lanes `l = 0..LANES`.
     pub lane_im: [f64; LANES],
-    /// `exp(2 pi i LANES f / fs)`: one step of the recurrence.
+    /// Real part of `exp(2 pi i LANES f / fs)`: one step of the recurrence.
     pub step_re: f64,
+    /// Imaginary part of `exp(2 pi i LANES f / fs)`.
     pub step_im: f64,
 }
 
@@ -103,16 +155,20 @@ pub struct SteadyTone {
     pub tone: TonePlan,
     /// RF amplitude, mV.
     pub amp_mv: f64,
+    /// Rotation constants at the tone's frequency.
     pub rot: Rotation,
-    /// Requested fraction of reachable power (0 uncalibrated) and whether clamped.
+    /// Requested fraction of reachable power (0 on uncalibrated channels).
     pub ratio: f64,
+    /// Whether the calibration clamped the request (false on uncalibrated channels).
     pub clamped: bool,
 }
 
 /// A tone whose frequency or amplitude moves.
 #[derive(Clone, Debug)]
 pub struct RampTone {
+    /// The tone in its part.
     pub tone: TonePlan,
+    /// Requested amplitude (mV, or optical power when calibrated) over the part.
     pub amp: AmpModel,
     /// Present on calibrated channels only.
     pub freq: Option<FreqModel>,
@@ -123,23 +179,31 @@ pub struct RampTone {
 /// One part, split into steady and ramp tones.
 #[derive(Clone, Debug)]
 pub struct PreparedPart<'a> {
+    /// The part's plan.
     pub plan: &'a PartPlan,
+    /// Tones of constant frequency and amplitude, in plan order.
     pub steady: Vec<SteadyTone>,
+    /// Tones whose frequency or amplitude moves, in plan order.
     pub ramps: Vec<RampTone>,
+    /// `1 / n_samples` of the part.
     pub inv_n: f64,
 }
 
 /// One output channel.
 #[derive(Clone, Debug)]
 pub struct PreparedChannel<'a> {
+    /// The channel's parts, in plan order.
     pub parts: Vec<PreparedPart<'a>>,
+    /// Calibration constants, present on calibrated channels only.
     pub calib: Option<Calib>,
 }
 
 /// A whole segment, ready to render any range.
 #[derive(Clone, Debug)]
 pub struct PreparedSegment<'a> {
+    /// The segment's plan.
     pub plan: &'a SegmentPlan,
+    /// The output channels, in interleave order.
     pub channels: Vec<PreparedChannel<'a>>,
 }
 

@@ -22,7 +22,9 @@ pub const ITEM: u64 = 64 * 1024;
 
 /// Where an item writes: its rows of the job's interleaved buffer.
 pub enum OutSlice<'a> {
+    /// Card codes.
     I16(&'a mut [i16]),
+    /// Millivolts.
     F32(&'a mut [f32]),
 }
 

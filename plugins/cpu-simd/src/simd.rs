@@ -12,15 +12,19 @@
 pub trait F64s: Copy {
     /// Lanes per vector.
     const W: usize;
+    /// Loads `W` values from `p`.
     /// # Safety
     /// The CPU must support the instruction set; `p` must point to `W` readable values.
     unsafe fn load(p: *const f64) -> Self;
+    /// Stores the `W` lanes at `p`.
     /// # Safety
     /// As [`F64s::load`], for `W` writable values.
     unsafe fn store(self, p: *mut f64);
+    /// `x` in every lane.
     /// # Safety
     /// The CPU must support the instruction set.
     unsafe fn splat(x: f64) -> Self;
+    /// `self + o`.
     /// # Safety
     /// As above.
     unsafe fn add(self, o: Self) -> Self;

@@ -68,17 +68,29 @@ pub trait Record {
 /// One requested range of one part (kernel `struct Span`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Span {
+    /// Global index (thread) of the span's first cell in the launch.
     pub cell_begin: u64,
+    /// Index of the part in the part table.
     pub part: u64,
+    /// Part-local index of the span's first cell.
     pub first_cell: u64,
+    /// First requested sample, counted from the part start.
     pub lo: u64,
+    /// End (exclusive) of the requested samples, counted from the part start.
     pub hi: u64,
+    /// Output element of part-local sample 0 in its batch buffer (may be negative).
     pub out_origin: i64,
+    /// Output elements per sample: the chunk's channel count.
     pub stride: u64,
+    /// Statistics slot (batch-wide) of the span's chunk and channel.
     pub slot: u64,
+    /// Output kind: [`OUT_I16`] or [`OUT_F32`].
     pub out_kind: u64,
+    /// Output voltage (mV) that maps to `full_scale`.
     pub full_scale_mv: f64,
+    /// Card code of full scale (e.g. 32767).
     pub full_scale: f64,
+    /// Fraction of full scale beyond which samples are clipped.
     pub clip: f64,
 }
 
@@ -105,13 +117,21 @@ impl Record for Span {
 /// One part of one channel (kernel `struct Part`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Part {
+    /// Length of the part, samples.
     pub n: u64,
+    /// Index of the part's first tone in the steady-tone table.
     pub steady_begin: u64,
+    /// Number of steady tones of the part.
     pub n_steady: u64,
+    /// Index of the part's first tone in the ramp-tone table.
     pub ramp_begin: u64,
+    /// Number of ramp tones of the part.
     pub n_ramp: u64,
+    /// Word offset of the channel's calibration in the tables, or [`NO_CALIB`].
     pub calib: u64,
+    /// `1 / n` as a double-double `(hi, lo)`.
     pub inv_n: (f64, f64),
+    /// `1 / fs` (seconds per sample) as a double-double `(hi, lo)`.
     pub inv_fs: (f64, f64),
 }
 
@@ -136,10 +156,15 @@ impl Record for Part {
 /// A tone of constant frequency and amplitude (kernel `struct Steady`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Steady {
+    /// Cycles per sample `f / fs` as a double-double `(hi, lo)`.
     pub cps: (f64, f64),
+    /// Phase at the part's first sample, turns (radians / 2 pi).
     pub p0_turns: f64,
+    /// RF amplitude, mV.
     pub amp_mv: f64,
+    /// Cosine of the phase advance of one sample, `2 pi f / fs` radians.
     pub cos_d: f64,
+    /// Sine of the phase advance of one sample, `2 pi f / fs` radians.
     pub sin_d: f64,
 }
 
@@ -160,17 +185,29 @@ impl Record for Steady {
 /// A tone whose frequency or amplitude moves (kernel `struct Ramp`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ramp {
+    /// Phase code: [`PHASE_FIXED`], [`PHASE_LINEAR`] or [`PHASE_MIN_JERK`].
     pub phase_mode: u64,
+    /// Amplitude model code, one of the `AMP_*` constants.
     pub amp_model: u64,
+    /// Parameters `a`, `b`, `c` of the amplitude model (see the `AMP_*` constants).
     pub amp: [f64; 3],
+    /// Frequency at the part's first sample, Hz.
     pub f0: f64,
+    /// End minus start frequency `f1 - f0`, Hz, as a double-double `(hi, lo)`.
     pub delta: (f64, f64),
+    /// Phase at the part's first sample, turns (radians / 2 pi).
     pub p0_turns: f64,
+    /// Cycles per sample `f0 / fs` as a double-double `(hi, lo)` (used at a fixed frequency).
     pub cps: (f64, f64),
+    /// Cosine of the phase advance of one sample at `f0` (used at a fixed frequency).
     pub cos_d: f64,
+    /// Sine of the phase advance of one sample at `f0` (used at a fixed frequency).
     pub sin_d: f64,
+    /// Reachable optical power `g` at `f0` (fixed frequency, calibrated channel; else 0).
     pub cal_g: f64,
+    /// RF amplitude scale `v0` at `f0`, mV (fixed frequency, calibrated channel; else 0).
     pub cal_v0: f64,
+    /// Per-sample factor of the exponential of the exp and geo models (else 1).
     pub amp_q: f64,
 }
 
@@ -201,12 +238,19 @@ impl Record for Ramp {
 /// A channel calibration (kernel `struct CalibHead` and its coefficients).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Calib {
+    /// Centre of the calibrated frequency range, Hz.
     pub mid: f64,
+    /// Inverse of half the width of the calibrated frequency range, 1/Hz.
     pub inv_half: f64,
+    /// Floor of `g`.
     pub min_g: f64,
+    /// Added under the square root of `v0`, mV^2.
     pub min_v0_sq: f64,
+    /// `1 - y_eps`: the largest fraction of reachable power requested.
     pub cap: f64,
+    /// Coefficients of the reachable optical power `g(x)`, highest power first.
     pub g_poly: Vec<f64>,
+    /// Coefficients of the RF amplitude scale `v0(x)` (mV), highest power first.
     pub v0_poly: Vec<f64>,
 }
 

@@ -37,10 +37,13 @@ pub struct Batch {
     pub tables: Vec<u64>,
     /// Number of spans (at word 0).
     pub n_spans: u64,
-    /// Word offsets of the regions.
+    /// Word offset of the span region (always 0).
     pub spans_at: u64,
+    /// Word offset of the part region.
     pub parts_at: u64,
+    /// Word offset of the steady-tone region.
     pub steady_at: u64,
+    /// Word offset of the ramp-tone region.
     pub ramps_at: u64,
     /// Threads to run: one per cell.
     pub total_cells: u64,
