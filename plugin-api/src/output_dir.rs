@@ -160,7 +160,11 @@ pub fn is_awgsf_output(dir: &Path) -> bool {
     fs::read(dir.join(MANIFEST))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .and_then(|v| v.get("format")?.as_str().map(|f| f.starts_with(FORMAT_PREFIX)))
+        .and_then(|v| {
+            v.get("format")?
+                .as_str()
+                .map(|f| f.starts_with(FORMAT_PREFIX))
+        })
         .unwrap_or(false)
 }
 
@@ -539,7 +543,10 @@ mod tests {
         let b = segment_file_name(2, &long, ".npy");
         assert_ne!(a, b);
         assert!(a.len() <= 120, "{} bytes", a.len());
-        assert_eq!(segment_file_name(3, "a b/ü", ".mv.npy"), "segment_003_a_b__.mv.npy");
+        assert_eq!(
+            segment_file_name(3, "a b/ü", ".mv.npy"),
+            "segment_003_a_b__.mv.npy"
+        );
     }
 
     #[test]
@@ -628,10 +635,14 @@ mod tests {
     #[test]
     fn stale_temporaries_of_dead_processes_are_removed_live_ones_kept() {
         let tmp = tempfile::tempdir().unwrap();
-        let dead = tmp.path().join(format!(".out.awgsf-partial-{}-0", dead_pid()));
+        let dead = tmp
+            .path()
+            .join(format!(".out.awgsf-partial-{}-0", dead_pid()));
         fs::create_dir(&dead).unwrap();
         fs::write(dead.join("big.npy"), "x").unwrap();
-        let dead_file = tmp.path().join(format!(".p.png.awgsf-partial-{}-1", dead_pid()));
+        let dead_file = tmp
+            .path()
+            .join(format!(".p.png.awgsf-partial-{}-1", dead_pid()));
         fs::write(&dead_file, "x").unwrap();
         let live = tmp
             .path()
