@@ -109,15 +109,26 @@ pub fn segment_file_name(index: u32, name: &str, suffix: &str) -> String {
     format!("segment_{index:03}_{clean}{suffix}")
 }
 
-/// The parent directory and the entry name of `target`; refuses `.`, `..` and roots.
-fn split(target: &Path) -> Result<(PathBuf, &OsStr), OutputError> {
+/// A target split into the directory that holds it and its entry name.
+struct Target<'a> {
+    /// Directory holding the entry (`.` for a bare name).
+    parent: PathBuf,
+    /// Entry name.
+    name: &'a OsStr,
+    /// The entry's path as given (without a trailing `.`).
+    dest: PathBuf,
+}
+
+/// Splits `target`; refuses `.`, `..` and roots.
+fn split(target: &Path) -> Result<Target<'_>, OutputError> {
     match target.components().next_back() {
         Some(Component::Normal(name)) => {
-            let parent = target
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            Ok((parent.to_path_buf(), name))
+            let given = target.parent().filter(|p| !p.as_os_str().is_empty());
+            Ok(Target {
+                parent: given.unwrap_or(Path::new(".")).to_path_buf(),
+                name,
+                dest: given.map_or_else(|| PathBuf::from(name), |p| p.join(name)),
+            })
         }
         _ => Err(refused(format!(
             "{}: names no entry of its own (`.`, `..` or a root) and cannot be written or replaced; give a name, e.g. {}",
@@ -186,8 +197,7 @@ fn refuse_working_directory(dest: &Path) -> Result<(), OutputError> {
 /// `overwrite` an empty or awgsf output directory that is not the working
 /// directory or an ancestor of it. Call it before any work is done.
 pub fn check_dir_target(target: &Path, overwrite: bool) -> Result<(), OutputError> {
-    let (parent, name) = split(target)?;
-    let dest = parent.join(name);
+    let dest = split(target)?.dest;
     if fs::symlink_metadata(&dest).is_err() {
         return Ok(());
     }
@@ -222,8 +232,7 @@ fn check_replaceable_dir(dest: &Path) -> Result<(), OutputError> {
 /// Checks that `target` may become an output file: absent, or with `overwrite` an
 /// existing file (never a directory). Call it before any work is done.
 pub fn check_file_target(target: &Path, overwrite: bool) -> Result<(), OutputError> {
-    let (parent, name) = split(target)?;
-    let dest = parent.join(name);
+    let dest = split(target)?.dest;
     match fs::metadata(&dest) {
         Err(_) => Ok(()),
         Ok(_) if !overwrite => Err(exists(&dest)),
@@ -331,14 +340,14 @@ impl StagedDir {
     /// temporaries there and creates the temporary directory.
     pub fn create(target: &Path, overwrite: bool) -> Result<StagedDir, OutputError> {
         check_dir_target(target, overwrite)?;
-        let (parent, name) = split(target)?;
+        let Target { parent, name, dest } = split(target)?;
         fs::create_dir_all(&parent).map_err(|e| io_err("cannot create", &parent, e))?;
         remove_stale_temporaries(&parent);
         let tmp = parent.join(temp_name(name, TAGS[0]));
         fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
         Ok(StagedDir {
             tmp,
-            dest: parent.join(name),
+            dest,
             overwrite,
             committed: false,
         })
@@ -394,8 +403,7 @@ pub fn write_file_with(
     write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
 ) -> Result<(), OutputError> {
     check_file_target(target, overwrite)?;
-    let (parent, name) = split(target)?;
-    let dest = parent.join(name);
+    let Target { parent, name, dest } = split(target)?;
     remove_stale_temporaries(&parent);
     let tmp = parent.join(temp_name(name, TAGS[0]));
     let written = fs::File::create_new(&tmp)
