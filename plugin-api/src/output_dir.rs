@@ -632,6 +632,7 @@ mod tests {
     }
 
     /// A process id that no longer runs: a child that has exited and been reaped.
+    #[cfg(unix)]
     fn dead_pid() -> u32 {
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let pid = child.id();

@@ -72,6 +72,7 @@ fn temporaries(dir: &Path) -> Vec<String> {
 }
 
 /// A process id that no longer runs: a child that has exited and been reaped.
+#[cfg(unix)]
 fn dead_pid() -> u32 {
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let pid = child.id();
@@ -200,6 +201,7 @@ fn of_two_concurrent_compiles_into_one_new_directory_exactly_one_succeeds() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn stale_temporaries_of_dead_processes_are_removed_on_the_next_write() {
     let s = with_program();
