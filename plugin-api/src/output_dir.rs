@@ -179,6 +179,30 @@ pub fn is_awgsf_output(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether `dir` is a millivolt directory of an awgsf version that wrote no
+/// manifest: nothing but `segment_NNN_*.mv.npy` files.
+fn is_legacy_millivolt_dir(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let mut any = false;
+    for entry in entries {
+        let Ok(entry) = entry else { return false };
+        let name = entry.file_name();
+        let ok = entry.file_type().is_ok_and(|t| t.is_file())
+            && name.to_str().is_some_and(|n| {
+                let rest = n.strip_prefix("segment_").unwrap_or_default();
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                digits >= 3 && rest[digits..].starts_with('_') && n.ends_with(".mv.npy")
+            });
+        if !ok {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 /// Refuses to replace the working directory or one of its ancestors.
 fn refuse_working_directory(dest: &Path) -> Result<(), OutputError> {
     let real = resolve(dest);
@@ -219,7 +243,7 @@ fn check_replaceable_dir(dest: &Path) -> Result<(), OutputError> {
         .map_err(|e| io_err("cannot read", dest, e))?
         .next()
         .is_none();
-    if empty || is_awgsf_output(dest) {
+    if empty || is_awgsf_output(dest) || is_legacy_millivolt_dir(dest) {
         Ok(())
     } else {
         Err(refused(format!(
@@ -586,6 +610,15 @@ mod tests {
         assert!(check_dir_target(&d, true).is_err());
         manifest(&d, "awgsf-export");
         assert!(check_dir_target(&d, true).is_ok());
+        let mv = tmp.path().join("mv");
+        fs::create_dir(&mv).unwrap();
+        fs::write(mv.join("segment_000_a.mv.npy"), "x").unwrap();
+        assert!(
+            check_dir_target(&mv, true).is_ok(),
+            "millivolts without a manifest"
+        );
+        fs::write(mv.join("segment_x.mv.npy"), "x").unwrap();
+        assert!(check_dir_target(&mv, true).is_err());
         let f = tmp.path().join("f");
         fs::write(&f, "x").unwrap();
         assert_eq!(
