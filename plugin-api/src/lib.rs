@@ -21,6 +21,7 @@ pub mod card;
 pub mod error;
 pub mod guard;
 pub mod module;
+pub mod output_dir;
 pub mod plan;
 pub mod version;
 

@@ -128,6 +128,9 @@ pub struct PlotArgs {
     /// Output file: .png or .svg.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub overwrite: bool,
     /// The config (synthesis backend, card, setup) used to compile.
     #[command(flatten)]
     pub config: ConfigArg,

@@ -4,6 +4,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
+use awgsf_plugin_api::output_dir::{self, OutputError, OutputErrorKind, StagedDir};
+use awgsf_plugin_api::ErrorKind;
 use serde_json::json;
 
 use crate::calib::PhysicalSetup;
@@ -20,12 +22,12 @@ use super::run::load_config;
 fn export_config(
     a: &CompileArgs,
     mut config: Config,
-    out: &Path,
+    out: &str,
     overwrite: bool,
 ) -> Result<Config, Error> {
     config.hardware.backend = PluginRef::Name("file-sink".into());
     config.hardware.settings = match json!({
-        "output_dir": out.display().to_string(),
+        "output_dir": out,
         "overwrite": overwrite,
     }) {
         serde_json::Value::Object(m) => m,
@@ -59,55 +61,103 @@ fn export_config(
     Ok(config)
 }
 
-/// Writes `(channels, samples)` Fortran-order f32 arrays, one per segment, into
-/// `dir` atomically (temporary sibling directory, then rename).
+/// Format of the manifest of a millivolt directory.
+pub const MV_FORMAT: &str = "awgsf-millivolts";
+
+/// Writes `(channels, samples)` Fortran-order f32 arrays, one per segment, and a
+/// small manifest into `dir` atomically (see [`output_dir`]).
 fn write_millivolts(
     dir: &Path,
-    names: &[String],
+    names: &[&str],
     mv: &[crate::render::SegmentMillivolts],
     overwrite: bool,
 ) -> Result<(), Error> {
     use ndarray::ShapeBuilder;
     use ndarray_npy::WriteNpyExt;
-    check_not_there(dir, overwrite)?;
-    let tmp = dir.with_extension(format!("partial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(|e| Error::io("cannot create", &tmp, e))?;
-    let result = (|| {
-        for (i, (name, seg)) in names.iter().zip(mv).enumerate() {
-            let path = tmp.join(format!("segment_{i:03}_{name}.mv.npy"));
-            let view = ndarray::ArrayView2::from_shape(
-                (seg.n_channels as usize, seg.n_samples as usize).f(),
-                &seg.mv,
-            )
-            .map_err(|e| Error::Internal(e.to_string()))?;
-            let file =
-                std::fs::File::create(&path).map_err(|e| Error::io("cannot create", &path, e))?;
-            view.write_npy(std::io::BufWriter::new(file))
-                .map_err(|e| Error::io("cannot write", &path, e))?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+    let staged = StagedDir::create(dir, overwrite).map_err(|e| output_error("--mv-out", e))?;
+    let mut files = Vec::new();
+    for (i, (name, seg)) in names.iter().zip(mv).enumerate() {
+        let file_name = output_dir::segment_file_name(i as u32, name, ".mv.npy");
+        let path = staged.path().join(&file_name);
+        let view = ndarray::ArrayView2::from_shape(
+            (seg.n_channels as usize, seg.n_samples as usize).f(),
+            &seg.mv,
+        )
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        let file =
+            std::fs::File::create(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+        let mut w = std::io::BufWriter::new(file);
+        view.write_npy(&mut w)
+            .map_err(|e| Error::io("cannot write", &path, e))?;
+        std::io::Write::flush(&mut w).map_err(|e| Error::io("cannot write", &path, e))?;
+        files.push(json!({
+            "index": i, "name": name, "file": file_name,
+            "n_channels": seg.n_channels, "n_samples": seg.n_samples,
+        }));
     }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| Error::io("cannot replace", dir, e))?;
-    }
-    std::fs::rename(&tmp, dir).map_err(|e| Error::io("cannot move into place", dir, e))
+    let manifest = json!({
+        "format": MV_FORMAT,
+        "version": 1,
+        "units": "mV",
+        "dtype": "float32",
+        "segments": files,
+    });
+    let path = staged.path().join(output_dir::MANIFEST);
+    let text =
+        serde_json::to_string_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    std::fs::write(&path, text + "\n").map_err(|e| Error::io("cannot write", &path, e))?;
+    staged
+        .commit()
+        .map(|_| ())
+        .map_err(|e| output_error("--mv-out", e))
 }
 
-/// Refuses an existing output directory before any work is done (the writers
-/// check again when they write).
-fn check_not_there(dir: &Path, overwrite: bool) -> Result<(), Error> {
-    if dir.exists() && !overwrite {
-        return Err(Error::Io(format!(
-            "{} already exists; pass --overwrite to replace it",
-            dir.display()
-        )));
+/// An output refusal or failure as a host error: a refused path is a usage error
+/// naming the option, an existing target or a failed write an i/o error.
+pub(super) fn output_error(option: &str, e: OutputError) -> Error {
+    match e.kind {
+        OutputErrorKind::Refused => Error::Usage(format!("{option} {e}")),
+        OutputErrorKind::Exists | OutputErrorKind::Io => Error::Io(e.message),
     }
-    Ok(())
+}
+
+/// Checks both output directories before any work is done (the writers check
+/// again when they write): each on its own, then that neither holds the other.
+/// Returns the output directory as text for the file sink's settings.
+fn check_targets<'p>(
+    out_option: &str,
+    out: &'p Path,
+    mv_out: Option<&Path>,
+    overwrite: bool,
+) -> Result<&'p str, Error> {
+    let Some(out_str) = out.to_str() else {
+        return Err(Error::Usage(format!(
+            "{out_option} {}: the output path is not valid UTF-8; choose a UTF-8 name",
+            out.display()
+        )));
+    };
+    output_dir::check_dir_target(out, overwrite).map_err(|e| output_error(out_option, e))?;
+    if let Some(mv) = mv_out {
+        output_dir::check_dir_target(mv, overwrite).map_err(|e| output_error("--mv-out", e))?;
+        if output_dir::overlapping(out, mv) {
+            return Err(Error::Usage(format!(
+                "{out_option} {} and --mv-out {} are the same directory or one lies inside the other; give two separate directories",
+                out.display(),
+                mv.display()
+            )));
+        }
+    }
+    Ok(out_str)
+}
+
+/// A file-sink write failure (plugin error of kind i/o) is an i/o error of the host.
+fn sink_error(e: Error) -> Error {
+    match e {
+        Error::Hardware { what, error } if error.kind == ErrorKind::IO => {
+            Error::Io(format!("{what}: {}", error.message))
+        }
+        e => e,
+    }
 }
 
 /// `awgsf compile`.
@@ -115,11 +165,13 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
     let out = a.out.clone().unwrap_or_else(|| config.output.dir.clone());
     let overwrite = a.overwrite || config.output.overwrite;
-    check_not_there(&out, overwrite)?;
-    if let Some(dir) = &a.mv_out {
-        check_not_there(dir, overwrite)?;
-    }
-    let config = export_config(a, config, &out, overwrite)?;
+    let out_option = if a.out.is_some() {
+        "--out"
+    } else {
+        "[output] dir"
+    };
+    let out_str = check_targets(out_option, &out, a.mv_out.as_deref(), overwrite)?;
+    let config = export_config(a, config, out_str, overwrite)?;
     let loaded = load(&a.program.spec())?;
     let mut session = Session::open(config)?;
     let opts = JobOptions {
@@ -133,7 +185,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
         Ok(r) => r,
         Err(e) => {
             let _ = session.close();
-            return Err(e);
+            return Err(sink_error(e));
         }
     };
     if let Some(dir) = &a.mv_out {
@@ -148,24 +200,12 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
             .map(|l| l.plan.clone())
             .collect();
         let mv = render_millivolts(&session.synth.backend, &plans)?;
-        let names: Vec<String> = on_card
+        let names: Vec<&str> = on_card
             .planned
             .quantized
             .segments
             .iter()
-            .map(|s| {
-                s.segment
-                    .name
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect()
-            })
+            .map(|s| s.segment.name.as_str())
             .collect();
         write_millivolts(dir, &names, &mv, overwrite)?;
     }

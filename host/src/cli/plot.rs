@@ -102,6 +102,8 @@ fn program(a: &PlotArgs) -> Result<LoadedProgram, Error> {
 /// `awgsf plot`.
 pub fn plot(a: &PlotArgs) -> Result<i32, Error> {
     let px = size(&a.size)?;
+    awgsf_plugin_api::output_dir::check_file_target(&a.out, a.overwrite)
+        .map_err(|e| super::compile::output_error("--out", e))?;
     let written = match a.kind {
         PlotKind::Calibration => calibration_plot(a, px)?,
         kind => {

@@ -1,9 +1,8 @@
 //! Turning a drawn figure into a file: the format from the extension, drawing into
-//! memory, PNG encoding, and an atomic write (temporary file, then rename), so a
-//! picture appears whole or not at all.
+//! memory, PNG encoding, and an atomic write (temporary file, then rename, through
+//! `awgsf_plugin_api::output_dir`), so a picture appears whole or not at all.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
@@ -136,33 +135,13 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Encod
     Ok(out)
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`
+/// (the command checked before drawing whether an existing file may be replaced).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let write_err = |source| PlotError::Write {
+    awgsf_plugin_api::output_dir::write_file(path, bytes, true).map_err(|e| PlotError::Write {
         path: path.to_path_buf(),
-        source,
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        write_err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file name",
-        ))
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(
-        ".{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            write_err(e)
-        })
+        source: std::io::Error::other(e.message),
+    })
 }
 
 #[cfg(test)]

@@ -9,9 +9,14 @@
 //! * `manifest.json`: the program metadata from the host, the card settings, the
 //!   files and the limits the program was quantised for.
 //!
-//! Writing is atomic: everything goes to a temporary sibling directory that is
-//! renamed into place, so a failed run leaves nothing half written. An existing
-//! directory is only replaced when `overwrite = true`.
+//! Writing is atomic and safe (see `awgsf_plugin_api::output_dir`): everything goes
+//! to a temporary sibling directory that is renamed into place without replacing
+//! a directory that appeared meanwhile, so a failed run leaves nothing half
+//! written and of two concurrent runs one fails. An existing directory is only
+//! replaced when `overwrite = true`, and then only when it is empty or an earlier
+//! awgsf output (never `.`, `..` or the working directory). File names are
+//! `segment_NNN_<name>.npy` with the name part cut to
+//! `output_dir::MAX_NAME_PART` characters.
 
 mod settings;
 mod writer;

@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use awgsf_plugin_api::output_dir::{self, OutputError, StagedDir};
 use awgsf_plugin_api::{
     CardSettings, PluginError, PluginResult, SegmentData, StepEnd, UploadProgram, UploadReport,
 };
@@ -29,18 +30,8 @@ fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> PluginError {
     PluginError::io(format!("{what} {}: {e}", path.display()))
 }
 
-fn file_name(index: u32, name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("segment_{index:03}_{clean}.npy")
+fn output_err(e: OutputError) -> PluginError {
+    PluginError::io(e.message)
 }
 
 fn check_segment(seg: &SegmentData<'_>) -> PluginResult<()> {
@@ -59,17 +50,27 @@ fn check_segment(seg: &SegmentData<'_>) -> PluginResult<()> {
 }
 
 /// Writes one segment as `(n_channels, n_samples)` Fortran-order int16 `.npy`.
-fn write_segment(path: &Path, seg: &SegmentData<'_>) -> PluginResult<()> {
+fn encode_segment(w: &mut impl std::io::Write, seg: &SegmentData<'_>) -> PluginResult<()> {
     check_segment(seg)?;
     let view = ArrayView2::from_shape(
         (seg.n_channels as usize, seg.n_samples as usize).f(),
         seg.samples.as_slice(),
     )
     .map_err(|e| PluginError::invalid_input(format!("segment {}: {e}", seg.index)))?;
+    view.write_npy(w)
+        .map_err(|e| PluginError::io(format!("segment {}: {e}", seg.index)))
+}
+
+/// Writes one segment file at `path`.
+fn write_segment(path: &Path, seg: &SegmentData<'_>) -> PluginResult<()> {
     let file = fs::File::create(path).map_err(|e| io_err("cannot create", path, e))?;
     let mut w = std::io::BufWriter::new(file);
-    view.write_npy(&mut w)
-        .map_err(|e| io_err("cannot write", path, e))?;
+    encode_segment(&mut w, seg).map_err(|e| {
+        PluginError::new(
+            e.kind,
+            format!("cannot write {}: {}", path.display(), e.message),
+        )
+    })?;
     use std::io::Write;
     w.flush().map_err(|e| io_err("cannot write", path, e))?;
     Ok(())
@@ -81,50 +82,15 @@ fn write_json(path: &Path, v: &Value) -> PluginResult<()> {
     fs::write(path, text).map_err(|e| io_err("cannot write", path, e))
 }
 
-fn sibling(dir: &Path, tag: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "export".into());
-    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
-}
-
-/// Writes the whole export atomically.
+/// Writes the whole export atomically (see [`output_dir`]).
 pub fn write_all(
     settings: &Settings,
     card: &CardSettings,
     program: &UploadProgram<'_>,
 ) -> PluginResult<Export> {
-    let dir = settings.dir.clone();
-    if dir.exists() && !settings.overwrite {
-        return Err(PluginError::io(format!(
-            "{} already exists; remove it or set overwrite = true to replace it",
-            dir.display()
-        )));
-    }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| io_err("cannot create", parent, e))?;
-    }
-    let tmp = sibling(&dir, "partial");
-    let _ = fs::remove_dir_all(&tmp);
-    fs::create_dir_all(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
-    let result = write_into(&tmp, card, program);
-    let (files, shapes, report) = match result {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    if dir.exists() {
-        let old = sibling(&dir, "old");
-        let _ = fs::remove_dir_all(&old);
-        fs::rename(&dir, &old).map_err(|e| io_err("cannot move aside", &dir, e))?;
-        fs::rename(&tmp, &dir).map_err(|e| io_err("cannot move into place", &dir, e))?;
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(&tmp, &dir).map_err(|e| io_err("cannot move into place", &dir, e))?;
-    }
+    let staged = StagedDir::create(&settings.dir, settings.overwrite).map_err(output_err)?;
+    let (files, shapes, report) = write_into(staged.path(), card, program)?;
+    let dir = staged.commit().map_err(output_err)?;
     Ok(Export {
         files: files.iter().map(|f| dir.join(f)).collect(),
         dir,
@@ -150,7 +116,7 @@ fn write_into(
                 seg.index
             )));
         }
-        let name = file_name(seg.index, seg.name.as_str());
+        let name = output_dir::segment_file_name(seg.index, seg.name.as_str(), ".npy");
         write_segment(&tmp.join(&name), seg)?;
         bytes += seg.samples.len() as u64 * 2;
         files.push(name);
@@ -239,10 +205,12 @@ impl Export {
                 seg.index, seg.name, seg.n_samples, seg.n_channels
             )));
         }
+        check_segment(seg)?;
         let path = &self.files[i];
-        let tmp = path.with_extension("npy.partial");
-        write_segment(&tmp, seg)?;
-        fs::rename(&tmp, path).map_err(|e| io_err("cannot move into place", path, e))
+        output_dir::write_file_with(path, true, |w| {
+            encode_segment(w, seg).map_err(|e| std::io::Error::other(e.message.to_string()))
+        })
+        .map_err(output_err)
     }
 
     /// Reads one segment back (interleaved codes).

@@ -141,9 +141,69 @@ fn an_existing_directory_is_kept_unless_overwrite_is_set() {
     assert!(dir.join("keep.txt").exists());
     let names = |p: &std::path::Path| std::fs::read_dir(p).unwrap().count();
     assert_eq!(names(tmp.path()), 1, "no partial sibling left behind");
+    // Not an earlier export: kept even with overwrite.
+    let e = upload(&mut sink(&dir, true), &data()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::IO);
+    assert!(
+        e.message.contains("not an awgsf output directory"),
+        "{}",
+        e.message
+    );
+    assert!(dir.join("keep.txt").exists());
+    assert_eq!(names(tmp.path()), 1, "no partial sibling left behind");
+}
+
+#[test]
+fn an_earlier_export_is_replaced_whole_with_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("export");
+    upload(&mut sink(&dir, false), &data()).unwrap();
+    std::fs::write(dir.join("stale.npy"), "from an earlier run").unwrap();
     upload(&mut sink(&dir, true), &data()).unwrap();
-    assert!(!dir.join("keep.txt").exists(), "replaced whole");
-    assert_eq!(names(tmp.path()), 1);
+    assert!(!dir.join("stale.npy").exists(), "replaced whole");
+    assert!(dir.join("manifest.json").exists());
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn long_segment_names_give_short_unique_file_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("export");
+    let long = "n".repeat(240);
+    let d = data();
+    let segs: Vec<SegmentData<'_>> = d
+        .iter()
+        .enumerate()
+        .map(|(i, v)| SegmentData {
+            index: i as u32,
+            name: RStr::from(long.as_str()),
+            n_samples: 4,
+            n_channels: 2,
+            samples: RSlice::from_slice(v),
+        })
+        .collect();
+    let steps = [Step {
+        index: 0,
+        segment: 0,
+        next: 0,
+        loops: 1,
+        end: StepEnd::Always,
+    }];
+    sink(&dir, false)
+        .upload(&UploadProgram {
+            segments: RSlice::from_slice(&segs),
+            steps: RSlice::from_slice(&steps),
+            start_step: 0,
+            metadata_json: RStr::from(""),
+        })
+        .unwrap();
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("segment_"))
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.iter().all(|n| n.len() <= 120), "{names:?}");
 }
 
 #[test]
