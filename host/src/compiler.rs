@@ -13,6 +13,7 @@ use crate::pipeline::{
     lower, quantize, resolve, step_table, LowerOptions, LoweredSegment, OutputLayout, QuantLimits,
     QuantizedProgram,
 };
+use crate::program::limits::check_segment_samples;
 use crate::program::LoadedProgram;
 
 /// Everything a compilation needs besides the program.
@@ -93,6 +94,17 @@ fn since(t: Instant) -> f64 {
 
 /// Resolves, quantises and lowers a program.
 pub fn plan(loaded: &LoadedProgram, settings: &CompileSettings) -> Result<Planned> {
+    plan_checked(loaded, settings, |_| Ok(()))
+}
+
+/// [`plan`] with `check` run on the quantised program (segment lengths known,
+/// nothing big allocated yet) before the segment-size limit and lowering: the
+/// place to refuse a program that does not fit the card.
+pub fn plan_checked(
+    loaded: &LoadedProgram,
+    settings: &CompileSettings,
+    check: impl FnOnce(&QuantizedProgram) -> Result<()>,
+) -> Result<Planned> {
     let t = Instant::now();
     let resolved =
         resolve(&loaded.program, settings.sample_rate_hz).map_err(|e| loaded.locate(e))?;
@@ -100,6 +112,11 @@ pub fn plan(loaded: &LoadedProgram, settings: &CompileSettings) -> Result<Planne
     let t = Instant::now();
     let quantized = quantize(&resolved, &settings.limits).map_err(|e| loaded.locate(e))?;
     let quantize_s = since(t);
+    check(&quantized)?;
+    for (i, s) in quantized.segments.iter().enumerate() {
+        check_segment_samples(i, &s.segment.name, s.info.quantized_samples)
+            .map_err(|e| loaded.locate(e))?;
+    }
     let t = Instant::now();
     let opts = LowerOptions {
         effort: settings.effort,

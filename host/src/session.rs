@@ -10,8 +10,8 @@ use abi_stable::std_types::{RSlice, RStr};
 use awgsf_plugin_api::{CardFeatures, SegmentData, Step, UploadReport};
 use serde::Serialize;
 
-use crate::compiler::{plan, CompileSettings, Planned, StageTimings};
-use crate::config::{CardFigures, Config};
+use crate::compiler::{plan_checked, CompileSettings, Planned, StageTimings};
+use crate::config::{CardFigures, Config, MemoryFigures, SegmentUse};
 use crate::error::{Error, Result};
 use crate::machine::{open_machine, Card, Synthesis};
 use crate::phases::crest::Effort;
@@ -241,7 +241,12 @@ impl Session {
         progress: bool,
     ) -> Result<(Planned, Vec<SegmentSamples>)> {
         let settings = self.compile_settings(&loaded.program.logical_channels)?;
-        let mut planned = plan(loaded, &settings)?;
+        // Lengths against the card's slots, memory, steps and loops before
+        // anything is rendered.
+        let mut planned = plan_checked(loaded, &settings, |q| {
+            let uses = SegmentUse::of_program(q);
+            Ok(MemoryFigures::compute(&self.figures, &uses).check()?)
+        })?;
         let plans: Vec<_> = planned.lowered.iter().map(|l| l.plan.clone()).collect();
         let t = Instant::now();
         let bar = DelayedBar::new("rendering", progress);

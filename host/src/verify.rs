@@ -261,7 +261,9 @@ fn causes(
         if !q[to].info.constant {
             c.push(format!("'{}' is looped but not constant", seg.name));
         }
-        return c;
+        if !wrap {
+            return c;
+        }
     }
     if wrap {
         c.push("the wrap from the last step back to the first".into());
@@ -294,14 +296,15 @@ fn causes(
 }
 
 /// The step graph's edges as `(from segment, to segment, is the wrap to the start)`;
-/// steps play segments in program order.
+/// steps play segments in program order. A step that continues to itself or an
+/// earlier step wraps, also in a one-segment program (whose repetitions of a
+/// looped step are then the same edge).
 fn edges(steps: &[Step]) -> BTreeSet<(usize, usize, bool)> {
-    let n = steps.len();
     let mut e = BTreeSet::new();
     for (i, st) in steps.iter().enumerate() {
         let next = st.next as usize;
-        e.insert((i, next, next <= i && n > 1));
-        if st.loops > 1 || st.end == StepEnd::OnTrigger {
+        e.insert((i, next, next <= i));
+        if next != i && (st.loops > 1 || st.end == StepEnd::OnTrigger) {
             e.insert((i, i, false));
         }
     }

@@ -275,21 +275,6 @@ pub struct Step {
     pub end: StepEnd,
 }
 
-impl Step {
-    /// Spectrum's 64-bit step word: bits 0-15 segment, 16-31 next step, 32-51 loops,
-    /// bit 62 end-on-trigger, bit 63 end of sequence.
-    pub fn spectrum_word(&self) -> u64 {
-        let low = ((self.next as u64) << 16) & 0xFFFF_0000 | (self.segment as u64 & 0xFFFF);
-        let flags: u64 = match self.end {
-            StepEnd::Always => 0,
-            StepEnd::OnTrigger => 0x4000_0000,
-            StepEnd::EndOfSequence => 0x8000_0000,
-        };
-        let high = flags | (self.loops & 0x000F_FFFF);
-        (high << 32) | low
-    }
-}
-
 /// A whole program for a full upload.
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, Copy)]

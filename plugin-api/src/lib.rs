@@ -23,6 +23,7 @@ pub mod guard;
 pub mod module;
 pub mod output_dir;
 pub mod plan;
+pub mod upload_check;
 pub mod version;
 
 pub use abi_stable;
@@ -31,4 +32,5 @@ pub use error::{ErrorKind, PluginError, PluginResult};
 pub use guard::{guarded, HardwareBackend, SynthesisBackend};
 pub use module::*;
 pub use plan::*;
+pub use upload_check::{STEP_WORD_MAX_LOOPS, STEP_WORD_MAX_SEGMENT, STEP_WORD_MAX_STEP};
 pub use version::*;

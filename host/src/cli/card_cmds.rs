@@ -14,7 +14,7 @@ use crate::machine::{open_card, search_path};
 use crate::pipeline::{quantize, resolve, QuantLimits};
 use crate::plugins::{probe_file, LoadError};
 use crate::program::builder::ChannelOps;
-use crate::program::{InterpKind, LoadedProgram, ProgramBuilder, SegmentMode};
+use crate::program::{InterpKind, LoadedProgram, ProgramBuilder};
 use crate::report::table::{new_table, seconds};
 use crate::session::{JobOptions, Session};
 
@@ -177,16 +177,7 @@ fn segment_uses(loaded: &LoadedProgram, figures: &CardFigures) -> Result<Vec<Seg
         quantum_s: q.requested_quantum_s,
     };
     let qp = quantize(&r, &limits).map_err(|e| loaded.locate(e))?;
-    Ok(qp
-        .segments
-        .iter()
-        .map(|s| SegmentUse {
-            name: s.segment.name.clone(),
-            samples: s.info.quantized_samples,
-            loops: s.segment.loop_count,
-            wait_trig: s.segment.mode == SegmentMode::WaitTrig,
-        })
-        .collect())
+    Ok(SegmentUse::of_program(&qp))
 }
 
 /// `awgsf config check`.

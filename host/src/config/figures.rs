@@ -4,7 +4,10 @@
 
 use std::fmt;
 
-use awgsf_plugin_api::{CardFeatures, CardInfo, TriggerSource};
+use awgsf_plugin_api::{
+    CardFeatures, CardInfo, TriggerSource, STEP_WORD_MAX_LOOPS, STEP_WORD_MAX_SEGMENT,
+    STEP_WORD_MAX_STEP,
+};
 use serde::Serialize;
 
 use super::error::{ConfigError, Problem};
@@ -116,11 +119,13 @@ pub struct CardFigures {
     pub memory_bytes: u64,
     /// Bytes per sample and channel.
     pub bytes_per_sample: u32,
-    /// Largest number of segment slots.
+    /// Largest number of segment slots (the card's, at most what a step word
+    /// addresses).
     pub max_segments: u32,
-    /// Largest number of sequence steps.
+    /// Largest number of sequence steps (the card's, at most what a step word
+    /// addresses).
     pub max_steps: u32,
-    /// Largest loop count of a step.
+    /// Largest loop count of a step (the card's, at most the step word's 20 bits).
     pub max_loops: u64,
     /// Things that may not work as meant but do not stop compilation.
     pub notes: Vec<Problem>,
@@ -237,9 +242,9 @@ impl CardFigures {
             quantisation,
             memory_bytes: card.memory_bytes,
             bytes_per_sample: card.bytes_per_sample,
-            max_segments: card.max_segments,
-            max_steps: card.max_steps,
-            max_loops: card.max_loops,
+            max_segments: card.max_segments.min(STEP_WORD_MAX_SEGMENT + 1),
+            max_steps: card.max_steps.min(STEP_WORD_MAX_STEP + 1),
+            max_loops: card.max_loops.min(STEP_WORD_MAX_LOOPS),
             notes: trigger_notes(config, card),
         })
     }

@@ -9,6 +9,8 @@ use serde::Serialize;
 use super::error::{ConfigError, Problem};
 use super::figures::CardFigures;
 use super::units::{bytes, si, significant};
+use crate::pipeline::QuantizedProgram;
+use crate::program::SegmentMode;
 
 /// One segment of a compiled program, as its step plays it (step `i` plays segment
 /// `i`).
@@ -22,6 +24,21 @@ pub struct SegmentUse {
     pub loops: u64,
     /// Whether its step repeats until a trigger (`wait_trig`).
     pub wait_trig: bool,
+}
+
+impl SegmentUse {
+    /// Every segment of a quantised program, in step order.
+    pub fn of_program(q: &QuantizedProgram) -> Vec<SegmentUse> {
+        q.segments
+            .iter()
+            .map(|s| SegmentUse {
+                name: s.segment.name.clone(),
+                samples: s.info.quantized_samples,
+                loops: s.segment.loop_count,
+                wait_trig: s.segment.mode == SegmentMode::WaitTrig,
+            })
+            .collect()
+    }
 }
 
 /// Memory of one segment.

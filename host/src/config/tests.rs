@@ -1000,3 +1000,22 @@ fn memory_problems_name_the_segment() {
         "program: expected at least one segment, found none"
     );
 }
+
+#[test]
+fn card_limits_are_bounded_by_what_a_step_word_holds() {
+    let c = ok("version = 1\n[card]\nchannels = [0]\n");
+    let mut info = m4i();
+    info.max_segments = 1 << 20;
+    info.max_steps = 1 << 20;
+    info.max_loops = u64::MAX;
+    let card = CardFigures::compute(&c, &info).unwrap();
+    assert_eq!(
+        (card.max_segments, card.max_steps, card.max_loops),
+        (1 << 16, 1 << 16, (1 << 20) - 1)
+    );
+    let m = MemoryFigures::compute(&card, &[segment("long", 384, 1 << 20, false)]);
+    assert_eq!(
+        m.problems[0].to_string(),
+        "segment 0 (\"long\"): expected 1 to 1048575 loops, found 1048576"
+    );
+}

@@ -105,10 +105,12 @@ pub struct Optimised {
     /// One phase per tone, radians. Free tones with non-zero amplitude are in `[0, 2 pi)`;
     /// fixed and zero-amplitude tones keep their initial phase bit for bit.
     pub phases: Vec<f64>,
-    /// Crest factor of `phases` on the measurement grid.
+    /// Crest factor of `phases` on the measurement grid; NaN when the time budget ran
+    /// out before even the starting point was measured (then `phases` are Schroeder's
+    /// with no fixed tone, the initial phases otherwise).
     pub crest: f64,
     /// Crest factor of the starting point on the measurement grid: the initial phases,
-    /// or (with no fixed tone) the better of those and Schroeder's.
+    /// or (with no fixed tone) the better of those and Schroeder's; NaN as `crest`.
     pub start_crest: f64,
     /// Envelope objective evaluations spent (0 when there was nothing to optimise: no
     /// free tone with non-zero amplitude, or fewer than two sounding tones).
@@ -170,22 +172,35 @@ impl Grid {
 /// Chooses start phases minimising the crest factor; see the module documentation.
 pub fn optimise(tones: &ToneSet, effort: &Effort) -> Result<Optimised, CrestError> {
     validate(tones)?;
+    // The budget covers everything below: measuring, the starting point, the
+    // envelopes and the search.
     let deadline = effort.time_budget.map(|b| Instant::now() + b);
     let problem = Problem::new(tones);
-    let (start, start_crest) = problem.starting_point();
-    if problem.free.is_empty() || problem.active.len() < 2 {
+    let Some((start, start_crest, start_cut)) = problem.starting_point(deadline) else {
         return Ok(Optimised {
-            phases: start,
-            crest: start_crest,
-            start_crest,
+            phases: problem.unmeasured_start(),
+            crest: f64::NAN,
+            start_crest: f64::NAN,
             evaluations: 0,
-            budget_hit: false,
+            budget_hit: true,
         });
+    };
+    let unchanged = |evaluations: u64, budget_hit: bool| Optimised {
+        phases: start.clone(),
+        crest: start_crest,
+        start_crest,
+        evaluations,
+        budget_hit,
+    };
+    if start_cut || problem.free.is_empty() || problem.active.len() < 2 {
+        return Ok(unchanged(0, start_cut));
     }
     let start_x: Vec<f64> = problem.free.iter().map(|&k| start[k]).collect();
     let search = problem.search(&start_x, effort.passes.max(1), deadline);
     let phases = problem.assemble(&search.phases);
-    let crest = problem.measure(&phases);
+    let Some(crest) = problem.measure_until(&phases, deadline) else {
+        return Ok(unchanged(search.evaluations, true));
+    };
     let (phases, crest) = if crest < start_crest {
         (phases, crest)
     } else {
@@ -242,10 +257,28 @@ impl<'a> Problem<'a> {
         }
     }
 
-    /// Crest factor of a full phase vector on the measurement grid.
-    fn measure(&self, phases: &[f64]) -> f64 {
+    /// Crest factor of a full phase vector on the measurement grid, or `None` when
+    /// `deadline` passes first.
+    fn measure_until(&self, phases: &[f64], deadline: Option<Instant>) -> Option<f64> {
         let active: Vec<f64> = self.active.iter().map(|&k| phases[k]).collect();
-        self.signal.crest(&self.active_amps, &active)
+        self.signal
+            .crest_until(&self.active_amps, &active, deadline)
+    }
+
+    /// True when only the initial phases are candidates (some tone is fixed, or
+    /// none is free).
+    fn start_is_fixed(&self) -> bool {
+        self.free.is_empty() || self.free.len() < self.active.len()
+    }
+
+    /// The phases used when the budget ran out before anything was measured: with no
+    /// fixed tone Schroeder's (a good crest factor at no cost), else the initial ones.
+    fn unmeasured_start(&self) -> Vec<f64> {
+        if self.start_is_fixed() {
+            self.assemble(&self.free_values(self.tones.init_phases))
+        } else {
+            self.assemble(&self.free_values(&schroeder_phases(self.tones.freqs_hz.len())))
+        }
     }
 
     /// A full phase vector from free-tone phases (reduced to `[0, 2 pi)`); every other
@@ -270,12 +303,14 @@ impl<'a> Problem<'a> {
     }
 
     /// The initial phases, or with no fixed tone the best of those, Schroeder's phases
-    /// by tone index and their chirp form by frequency; with its measured crest factor.
-    fn starting_point(&self) -> (Vec<f64>, f64) {
+    /// by tone index and their chirp form by frequency; with its measured crest factor
+    /// and whether `deadline` cut the comparison short. `None` when it passed before
+    /// the initial phases were measured.
+    fn starting_point(&self, deadline: Option<Instant>) -> Option<(Vec<f64>, f64, bool)> {
         let mut start = self.assemble(&self.free_values(self.tones.init_phases));
-        let mut crest = self.measure(&start);
-        if self.free.is_empty() || self.free.len() < self.active.len() {
-            return (start, crest);
+        let mut crest = self.measure_until(&start, deadline)?;
+        if self.start_is_fixed() {
+            return Some((start, crest, false));
         }
         let schroeder = schroeder_phases(self.tones.freqs_hz.len());
         let by_index = self.free_values(&schroeder);
@@ -286,17 +321,28 @@ impl<'a> Problem<'a> {
         }
         for candidate in candidates {
             let phases = self.assemble(&candidate);
-            let c = self.measure(&phases);
+            let Some(c) = self.measure_until(&phases, deadline) else {
+                return Some((start, crest, true));
+            };
             if c < crest {
                 (start, crest) = (phases, c);
             }
         }
-        (start, crest)
+        Some((start, crest, false))
     }
 
     /// `passes` continuations from deterministic seeds; returns the free phases with the
     /// lowest envelope peak.
     fn search(&self, start: &[f64], passes: u32, deadline: Option<Instant>) -> Search {
+        let expired = || deadline.is_some_and(|t| Instant::now() >= t);
+        let cut = || Search {
+            phases: start.to_vec(),
+            evaluations: 0,
+            budget_hit: true,
+        };
+        if expired() {
+            return cut();
+        }
         let tone = |k: usize| EnvelopeTone {
             freq_hz: self.tones.freqs_hz[k],
             amp: self.tones.amps[k],
@@ -308,6 +354,9 @@ impl<'a> Problem<'a> {
             .map(|&k| tone(k))
             .collect();
         let mut coarse = Envelope::new(&self.layout, COARSE_OVERSAMPLING, &free, &fixed);
+        if expired() {
+            return cut();
+        }
         let mut fine = Envelope::new(&self.layout, FINE_OVERSAMPLING, &free, &fixed);
         let mut seeds = Seeds {
             problem: self,

@@ -2,7 +2,7 @@
 //! `continue` (by identity, then by frequency within 1 Hz, the rest optimised with
 //! the matched ones held).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::pipeline::{ToneId, ToneState};
 use crate::program::PhaseMode;
@@ -84,20 +84,34 @@ pub fn start_phases(
             let mut sources = vec![PhaseSource::Optimised; n];
             let mut fixed = vec![false; n];
             let mut claimed: HashSet<usize> = HashSet::new();
-            // By identity (several current tones may share one, e.g. a split tone).
+            // By identity (several current tones may share one, e.g. a split tone);
+            // the first previous tone of each identity, found in O(1).
+            let mut first_of: HashMap<ToneId, usize> = HashMap::new();
+            for (j, id) in prev.ids.iter().enumerate() {
+                first_of.entry(*id).or_insert(j);
+            }
             for i in 0..n {
-                if let Some(j) = prev.ids.iter().position(|id| *id == state.ids[i]) {
+                if let Some(&j) = first_of.get(&state.ids[i]) {
                     phases[i] = prev.phases_rad[j];
                     sources[i] = PhaseSource::Identity;
                     fixed[i] = true;
                     claimed.insert(j);
                 }
             }
-            // By frequency, greedily, smallest difference first.
+            // By frequency, greedily, smallest difference first; candidates come
+            // from the previous tones sorted by frequency (no all-pairs scan).
+            let mut by_freq: Vec<usize> = (0..prev.freqs_hz.len()).collect();
+            by_freq.sort_by(|&a, &b| prev.freqs_hz[a].total_cmp(&prev.freqs_hz[b]));
             let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
             for i in (0..n).filter(|i| !fixed[*i]) {
-                for (j, &pf) in prev.freqs_hz.iter().enumerate() {
-                    let d = (pf - state.freqs_hz[i]).abs();
+                let f = state.freqs_hz[i];
+                let from =
+                    by_freq.partition_point(|&j| prev.freqs_hz[j] < f - 2.0 * MATCH_TOLERANCE_HZ);
+                for &j in by_freq[from..]
+                    .iter()
+                    .take_while(|&&j| prev.freqs_hz[j] <= f + 2.0 * MATCH_TOLERANCE_HZ)
+                {
+                    let d = (prev.freqs_hz[j] - f).abs();
                     if d <= MATCH_TOLERANCE_HZ && !claimed.contains(&j) {
                         pairs.push((d, i, j));
                     }
@@ -152,7 +166,8 @@ fn run_optimiser(
     Ok(StartPhases {
         phases_rad: result.phases,
         sources,
-        crest: Some(result.crest),
+        // NaN: the budget ran out before anything was measured.
+        crest: (!result.crest.is_nan()).then_some(result.crest),
         budget_hit: result.budget_hit,
     })
 }

@@ -111,7 +111,9 @@ impl LoadedProgram {
 
     /// Validates the program; errors are located in the file.
     pub fn validate(&self) -> Result<(), ProgramError> {
-        validate(&self.program).map_err(|e| self.locate(e))
+        super::limits::check_limits(&self.program)
+            .and_then(|()| validate(&self.program))
+            .map_err(|e| self.locate(e))
     }
 }
 

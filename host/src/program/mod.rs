@@ -5,6 +5,7 @@ pub mod builder;
 pub mod digest;
 pub mod error;
 pub mod json;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod numeric;

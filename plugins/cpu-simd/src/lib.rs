@@ -18,7 +18,7 @@
 //!
 //! Output depends only on the plan and the sample index: not on how jobs split a
 //! segment, on the item boundaries, nor on the thread count. Settings: `{"threads": N}`
-//! (0 = all cores).
+//! (0 = all cores, at most [`settings::MAX_THREADS`] = 1024).
 
 pub mod fastmath;
 pub mod kernels;

@@ -1,6 +1,11 @@
-//! The plugin's settings: a JSON object `{"threads": N}` (0 or absent: all cores).
+//! The plugin's settings: a JSON object `{"threads": N}` (0 or absent: all cores;
+//! at most [`MAX_THREADS`]).
 
 use awgsf_plugin_api::{PluginError, PluginResult};
+
+/// Most worker threads a `threads` setting may ask for: more only costs memory and
+/// scheduling (and spawning thousands can fail with EAGAIN).
+pub const MAX_THREADS: usize = 1024;
 
 /// Parsed settings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,11 +37,15 @@ impl Settings {
                             "cpu-simd settings: `threads` must be a non-negative integer (got {v})"
                         ))
                     })?;
-                    s.threads = usize::try_from(n).map_err(|_| {
-                        PluginError::invalid_input(format!(
-                            "cpu-simd settings: `threads` is too large ({n})"
-                        ))
-                    })?;
+                    s.threads = usize::try_from(n)
+                        .ok()
+                        .filter(|n| *n <= MAX_THREADS)
+                        .ok_or_else(|| {
+                            PluginError::invalid_input(format!(
+                                "cpu-simd settings: `threads` = {n} is too large: expected 0 \
+                                 (all cores) to {MAX_THREADS}"
+                            ))
+                        })?;
                 }
                 other => {
                     return Err(PluginError::invalid_input(format!(
@@ -66,6 +75,13 @@ mod tests {
         assert!(e.message.contains("unknown key `thread`"), "{e}");
         let e = Settings::parse(r#"{"threads": -1}"#).unwrap_err();
         assert!(e.message.contains("`threads`"), "{e}");
+        let e = Settings::parse(r#"{"threads": 100000}"#).unwrap_err();
+        assert!(e.message.contains("`threads` = 100000 is too large"), "{e}");
+        assert!(e.message.contains("1024"), "{e}");
+        assert_eq!(
+            Settings::parse(r#"{"threads": 1024}"#).unwrap().threads,
+            1024
+        );
         assert!(Settings::parse("[1]").is_err());
         assert!(Settings::parse("{").is_err());
     }

@@ -69,6 +69,7 @@ impl HardwareBackend for FileSink {
             .card
             .as_ref()
             .ok_or_else(|| PluginError::invalid_state("upload before configure"))?;
+        program.check(&self.settings.card_info())?;
         let export = writer::write_all(&self.settings, card, program)?;
         let report = export.report;
         self.export = Some(export);

@@ -40,7 +40,8 @@ fn settings(two_channels: bool) -> CardSettings {
 
 fn sink(dir: &std::path::Path, overwrite: bool) -> FileSink {
     let json = format!(
-        r#"{{"output_dir": "{}", "overwrite": {overwrite}}}"#,
+        r#"{{"output_dir": "{}", "overwrite": {overwrite},
+            "step_samples": 4, "min_segment_samples": [4, 4, 4]}}"#,
         dir.display()
     );
     let mut s = FileSink::open(&json).unwrap();

@@ -167,6 +167,8 @@ pub(crate) fn validate_upload(
             n_steps - 1
         )));
     }
+    // The checks every hardware backend shares (step-word fields among them).
+    p.check(&crate::card_info::card_info(card))?;
 
     let segments: Vec<StoredSegment> = p
         .segments

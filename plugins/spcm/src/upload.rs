@@ -16,10 +16,6 @@ pub struct Layout {
     pub bytes: u64,
 }
 
-fn limit(message: String) -> PluginError {
-    PluginError::limit(message)
-}
-
 /// Samples per channel one of `slots` segment slots holds.
 pub fn slot_capacity(info: &CardInfo, slots: u32, channels: u32) -> u64 {
     let frame = u64::from(info.bytes_per_sample) * u64::from(channels);
@@ -32,128 +28,36 @@ pub fn slot_capacity(info: &CardInfo, slots: u32, channels: u32) -> u64 {
 
 /// Checks one segment's data against the card and the enabled channels.
 pub fn check_segment(info: &CardInfo, channels: u32, seg: &SegmentData<'_>) -> PluginResult<()> {
-    let name = format!("segment {} '{}'", seg.index, seg.name);
     if seg.n_channels != channels {
         return Err(PluginError::invalid_input(format!(
-            "{name}: {} interleaved channels, the card is configured for {channels}",
-            seg.n_channels
+            "segment {} '{}': {} interleaved channels, the card is configured for {channels}",
+            seg.index, seg.name, seg.n_channels
         )));
     }
-    let expected = seg.n_samples.checked_mul(u64::from(channels));
-    if expected != Some(seg.samples.len() as u64) {
-        return Err(PluginError::invalid_input(format!(
-            "{name}: {} codes given, expected {} samples x {channels} channels",
-            seg.samples.len(),
-            seg.n_samples
-        )));
-    }
-    let step = info.step_samples.max(1);
-    if !seg.n_samples.is_multiple_of(step) {
-        return Err(PluginError::invalid_input(format!(
-            "{name}: {} samples is not a multiple of the card's {step}-sample step",
-            seg.n_samples
-        )));
-    }
-    let min = info.min_segment_for(channels).unwrap_or(step);
-    if seg.n_samples < min {
-        return Err(PluginError::invalid_input(format!(
-            "{name}: {} samples is below the card's minimum of {min} samples with {channels} channels",
-            seg.n_samples
-        )));
-    }
-    Ok(())
+    seg.check(info)
 }
 
-/// Checks the whole program and lays it out; nothing is written.
+/// Checks the whole program ([`UploadProgram::check`] and the enabled channels) and
+/// lays it out; nothing is written.
 pub fn check_program(
     info: &CardInfo,
     channels: u32,
     p: &UploadProgram<'_>,
 ) -> PluginResult<Layout> {
-    let n = p.segments.len();
-    if n == 0 || p.steps.is_empty() {
-        return Err(PluginError::invalid_input(format!(
-            "program: {n} segments and {} steps; an upload needs at least one of each",
-            p.steps.len()
-        )));
-    }
-    let slots = (n as u64).next_power_of_two();
-    if slots > u64::from(info.max_segments) {
-        return Err(limit(format!(
-            "program: {n} segments need {slots} segment slots, the {} allows {}",
-            info.model, info.max_segments
-        )));
-    }
-    let slots = slots as u32;
-    if p.steps.len() as u64 > u64::from(info.max_steps) {
-        return Err(limit(format!(
-            "program: {} steps, the {} allows {}",
-            p.steps.len(),
-            info.model,
-            info.max_steps
-        )));
-    }
-    let capacity = slot_capacity(info, slots, channels);
-    let mut lengths = Vec::with_capacity(n);
-    let mut bytes = 0u64;
-    for (i, seg) in p.segments.iter().enumerate() {
-        if seg.index as usize != i {
-            return Err(PluginError::invalid_input(format!(
-                "segment '{}' at position {i} has index {}, expected {i}",
-                seg.name, seg.index
-            )));
-        }
+    if let Some(seg) = p.segments.first() {
         check_segment(info, channels, seg)?;
-        if seg.n_samples > capacity {
-            return Err(limit(format!(
-                "segment {i} '{}': {} samples exceed the {capacity} samples of one of {slots} segment slots ({} bytes of memory, {channels} channels)",
-                seg.name, seg.n_samples, info.memory_bytes
-            )));
-        }
-        lengths.push(seg.n_samples);
-        bytes += seg.samples.len() as u64 * 2;
     }
-    let n_steps = p.steps.len() as u32;
-    let mut words = Vec::with_capacity(p.steps.len());
-    for (i, step) in p.steps.iter().enumerate() {
-        let at = format!("step {i}");
-        if step.index as usize != i {
-            return Err(PluginError::invalid_input(format!(
-                "{at}: has index {}, expected {i}",
-                step.index
-            )));
-        }
-        if step.segment as usize >= n {
-            return Err(PluginError::invalid_input(format!(
-                "{at}: plays segment {}, the program has {n} segments",
-                step.segment
-            )));
-        }
-        if step.next >= n_steps {
-            return Err(PluginError::invalid_input(format!(
-                "{at}: continues to step {}, the program has {n_steps} steps",
-                step.next
-            )));
-        }
-        if step.loops < 1 || step.loops > info.max_loops {
-            return Err(limit(format!(
-                "{at}: loop count {} outside 1..{} of the {}",
-                step.loops, info.max_loops, info.model
-            )));
-        }
-        words.push(step.spectrum_word());
-    }
-    if p.start_step >= n_steps {
-        return Err(PluginError::invalid_input(format!(
-            "program: start step {} does not exist ({n_steps} steps)",
-            p.start_step
-        )));
-    }
+    p.check(info)?;
+    let words = p
+        .steps
+        .iter()
+        .map(|s| s.checked_spectrum_word())
+        .collect::<PluginResult<Vec<u64>>>()?;
     Ok(Layout {
-        slots,
-        lengths,
+        slots: (p.segments.len() as u32).next_power_of_two(),
+        lengths: p.segments.iter().map(|s| s.n_samples).collect(),
         words,
-        bytes,
+        bytes: p.segments.iter().map(|s| s.samples.len() as u64 * 2).sum(),
     })
 }
 

@@ -172,6 +172,8 @@ impl ExampleCard {
                 program.start_step
             )));
         }
+        // The contract's own check covers what the card's step words can encode.
+        program.check(&card_info(&self.settings))?;
         Ok(slots)
     }
 }

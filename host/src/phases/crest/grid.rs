@@ -6,6 +6,7 @@
 //! whole evaluation is a multiply-add per tone and sample with no transcendental calls.
 
 use std::f64::consts::TAU;
+use std::time::Instant;
 
 use super::CrestError;
 
@@ -172,6 +173,18 @@ impl RealSignal {
 
     /// `max|y| / rms(y)` over the grid; 0 for a signal that is zero everywhere.
     pub(crate) fn crest(&self, amps: &[f64], phases: &[f64]) -> f64 {
+        self.crest_until(amps, phases, None)
+            .expect("without a deadline the measurement completes")
+    }
+
+    /// [`RealSignal::crest`], or `None` when `deadline` passes first (checked every
+    /// block, so a large tone set stops within a fraction of its full cost).
+    pub(crate) fn crest_until(
+        &self,
+        amps: &[f64],
+        phases: &[f64],
+        deadline: Option<Instant>,
+    ) -> Option<f64> {
         let n = self.cycles_per_sample.len();
         let mut coef = vec![(0.0, 0.0); n];
         let mut acc = [0.0f64; BLOCK];
@@ -179,6 +192,9 @@ impl RealSignal {
         let mut sum_sq = 0.0f64;
         let blocks = self.len.div_ceil(BLOCK);
         for b in 0..blocks {
+            if deadline.is_some_and(|t| Instant::now() >= t) {
+                return None;
+            }
             if b % BLOCK_ANCHOR == 0 {
                 let start = (b * BLOCK) as f64;
                 for k in 0..n {
@@ -224,9 +240,9 @@ impl RealSignal {
             }
         }
         if peak == 0.0 {
-            return 0.0;
+            return Some(0.0);
         }
-        peak / (sum_sq / self.len as f64).sqrt()
+        Some(peak / (sum_sq / self.len as f64).sqrt())
     }
 }
 

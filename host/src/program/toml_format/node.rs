@@ -361,35 +361,33 @@ impl<'a, 'i> Field<'a, 'i> {
     fn generated_numbers(&self, unit: Option<Quantity>) -> Result<Vec<f64>, ProgramError> {
         let t = self.sub_table()?;
         t.allow_only("a number list table", &["linspace", "values", "scale"])?;
-        let values =
-            match (t.get("linspace"), t.get("values")) {
-                (Some(_), Some(v)) => {
-                    return Err(v.error("give either `linspace` or `values`, not both"));
-                }
-                (None, None) => return Err(t.error(
+        let values = match (t.get("linspace"), t.get("values")) {
+            (Some(_), Some(v)) => {
+                return Err(v.error("give either `linspace` or `values`, not both"));
+            }
+            (None, None) => {
+                return Err(t.error(
                     "a number list table needs `linspace = [start, stop, n]` or `values = [...]`",
-                )),
-                (None, Some(v)) => v
-                    .list()?
-                    .iter()
-                    .map(|f| f.number(unit))
-                    .collect::<Result<_, _>>()?,
-                (Some(l), None) => {
-                    let items = l.list()?;
-                    if items.len() != 3 {
-                        return Err(l.error(format!(
-                            "expected [start, stop, n] (3 values), got {} values",
-                            items.len()
-                        )));
-                    }
-                    let n = items[2].uint("a count n (an integer >= 0)")?;
-                    let n = usize::try_from(n)
-                        .ok()
-                        .filter(|n| *n <= 1 << 24)
-                        .ok_or_else(|| items[2].error(format!("{n} values is too many")))?;
-                    linspace(items[0].number(unit)?, items[1].number(unit)?, n)
+                ))
+            }
+            (None, Some(v)) => v
+                .list()?
+                .iter()
+                .map(|f| f.number(unit))
+                .collect::<Result<_, _>>()?,
+            (Some(l), None) => {
+                let items = l.list()?;
+                if items.len() != 3 {
+                    return Err(l.error(format!(
+                        "expected [start, stop, n] (3 values), got {} values",
+                        items.len()
+                    )));
                 }
-            };
+                let n = items[2].uint("a count n (an integer >= 0)")?;
+                let n = crate::program::limits::check_list_len(n).map_err(|e| items[2].error(e))?;
+                linspace(items[0].number(unit)?, items[1].number(unit)?, n)
+            }
+        };
         match t.get("scale") {
             None => Ok(values),
             Some(s) => {
