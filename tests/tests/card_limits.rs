@@ -167,7 +167,7 @@ fn a_hundred_thousand_synthesis_threads_are_refused() {
     let s = Scratch::new();
     let config = config_text("\"simulator\"", "", "").replace(
         "backend = \"cpu-simd\"\n",
-        "backend = \"cpu-simd\"\n\n[synthesis.settings]\nthreads = 100000\n",
+        "backend = \"cpu-simd\"\n\n[synthesis.settings.cpu-simd]\nthreads = 100000\n",
     );
     let cfg = s.write("lab.toml", &config);
     let prog = s.write("prog.toml", &one_segment("", "40 us"));
