@@ -125,15 +125,21 @@ pub enum CrestError {
     /// A slice of the tone set is not one entry per frequency.
     #[error("tone set field `{field}` has {got} entries, expected {expected} (one per frequency)")]
     Length {
+        /// The field (`amps`, `init_phases` or `fixed`).
         field: &'static str,
+        /// Entries expected: the number of frequencies.
         expected: usize,
+        /// Entries found.
         got: usize,
     },
     /// A frequency, amplitude or initial phase is NaN or infinite.
     #[error("tone {index}: `{field}` is {value}, expected a finite number")]
     NonFinite {
+        /// Index of the tone in the set.
         index: usize,
+        /// The field holding the value.
         field: &'static str,
+        /// The value found.
         value: f64,
     },
     /// A grid with no samples or a sample rate that is not finite and positive.
