@@ -81,7 +81,7 @@ impl HardwareBackend for FileSink {
             .export
             .as_mut()
             .ok_or_else(|| PluginError::invalid_state("update_segment before a full upload"))?;
-        export.rewrite_segment(segment)
+        export.rewrite_segment(segment, &self.settings.card_info())
     }
 
     fn start(&mut self, _force_trigger: bool) -> PluginResult<()> {

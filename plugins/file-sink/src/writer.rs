@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use awgsf_plugin_api::output_dir::{self, OutputError, StagedDir};
 use awgsf_plugin_api::{
-    CardSettings, PluginError, PluginResult, SegmentData, StepEnd, UploadProgram, UploadReport,
+    CardInfo, CardSettings, PluginError, PluginResult, SegmentData, StepEnd, UploadProgram,
+    UploadReport,
 };
 use ndarray::{ArrayView2, ShapeBuilder};
 use ndarray_npy::{ReadNpyExt, WriteNpyExt};
@@ -34,24 +35,9 @@ fn output_err(e: OutputError) -> PluginError {
     PluginError::io(e.message)
 }
 
-fn check_segment(seg: &SegmentData<'_>) -> PluginResult<()> {
-    let expected = seg.n_samples as usize * seg.n_channels as usize;
-    if seg.samples.len() != expected || seg.n_channels == 0 {
-        return Err(PluginError::invalid_input(format!(
-            "segment {} '{}': {} samples for {} × {} expected",
-            seg.index,
-            seg.name,
-            seg.samples.len(),
-            seg.n_channels,
-            seg.n_samples
-        )));
-    }
-    Ok(())
-}
-
-/// Writes one segment as `(n_channels, n_samples)` Fortran-order int16 `.npy`.
+/// Writes one segment as `(n_channels, n_samples)` Fortran-order int16 `.npy`. The
+/// segment was checked against the card (`SegmentData::check`) by the caller.
 fn encode_segment(w: &mut impl std::io::Write, seg: &SegmentData<'_>) -> PluginResult<()> {
-    check_segment(seg)?;
     let view = ArrayView2::from_shape(
         (seg.n_channels as usize, seg.n_samples as usize).f(),
         seg.samples.as_slice(),
@@ -109,13 +95,9 @@ fn write_into(
     let mut files = Vec::new();
     let mut shapes = Vec::new();
     let mut bytes = 0u64;
-    for (i, seg) in program.segments.iter().enumerate() {
-        if seg.index as usize != i {
-            return Err(PluginError::invalid_input(format!(
-                "segment slot {i} carries index {}; slots must be 0..n in order",
-                seg.index
-            )));
-        }
+    // The upload was checked against the card (`UploadProgram::check`): slots are
+    // 0..n in order, every step's segment and next step exist, every field fits.
+    for seg in program.segments.iter() {
         let name = output_dir::segment_file_name(seg.index, seg.name.as_str(), ".npy");
         write_segment(&tmp.join(&name), seg)?;
         bytes += seg.samples.len() as u64 * 2;
@@ -123,11 +105,12 @@ fn write_into(
         shapes.push((seg.n_samples, seg.n_channels));
     }
     let n_seg = program.segments.len() as u32;
-    let steps: Vec<Value> = program
+    let steps = program
         .steps
         .iter()
         .map(|s| {
-            json!({
+            let word = s.checked_spectrum_word()?;
+            Ok(json!({
                 "index": s.index,
                 "segment": s.segment,
                 "next": s.next,
@@ -137,22 +120,10 @@ fn write_into(
                     StepEnd::OnTrigger => "on_trigger",
                     StepEnd::EndOfSequence => "end_of_sequence",
                 },
-                "word": format!("0x{:016x}", s.spectrum_word()),
-            })
+                "word": format!("0x{word:016x}"),
+            }))
         })
-        .collect();
-    for s in program.steps.iter() {
-        if s.segment >= n_seg || s.next as usize >= program.steps.len() {
-            return Err(PluginError::invalid_input(format!(
-                "step {}: segment {} / next {} out of range ({} segments, {} steps)",
-                s.index,
-                s.segment,
-                s.next,
-                n_seg,
-                program.steps.len()
-            )));
-        }
-    }
+        .collect::<PluginResult<Vec<Value>>>()?;
     write_json(
         &tmp.join("steps.json"),
         &json!({ "start_step": program.start_step, "steps": steps }),
@@ -190,8 +161,9 @@ fn write_into(
 }
 
 impl Export {
-    /// Rewrites one segment file atomically (same length and channel count).
-    pub fn rewrite_segment(&mut self, seg: &SegmentData<'_>) -> PluginResult<()> {
+    /// Rewrites one segment file atomically (same length and channel count, and
+    /// within the card's limits `info`).
+    pub fn rewrite_segment(&mut self, seg: &SegmentData<'_>, info: &CardInfo) -> PluginResult<()> {
         let i = seg.index as usize;
         let Some(&(n, ch)) = self.shapes.get(i) else {
             return Err(PluginError::invalid_input(format!(
@@ -205,7 +177,7 @@ impl Export {
                 seg.index, seg.name, seg.n_samples, seg.n_channels
             )));
         }
-        check_segment(seg)?;
+        seg.check(info)?;
         let path = &self.files[i];
         output_dir::write_file_with(path, true, |w| {
             encode_segment(w, seg).map_err(|e| std::io::Error::other(e.message.to_string()))
