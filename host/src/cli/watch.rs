@@ -54,7 +54,7 @@ pub fn watch(
         "watching {} (Ctrl-C stops the card and exits)",
         path.display()
     );
-    let mut last = std::fs::read(path).ok();
+    let mut last = crate::input::read(path).ok();
     while !stop.load(Ordering::SeqCst) {
         if rx.recv_timeout(Duration::from_millis(200)).is_err() {
             continue;
@@ -62,7 +62,7 @@ pub fn watch(
         // Let the editor finish writing, then drain duplicate events.
         std::thread::sleep(Duration::from_millis(50));
         while rx.try_recv().is_ok() {}
-        let now = std::fs::read(path).ok();
+        let now = crate::input::read(path).ok();
         if now == last || now.is_none() {
             continue;
         }
