@@ -129,11 +129,11 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), 1u8..=255).prop_map(|(a, m)| Mutation::Flip(a, m)),
-        at.clone().prop_map(Mutation::Truncate),
-        at.clone().prop_map(Mutation::DupLine),
-        at.clone().prop_map(Mutation::DropLine),
-        (at.clone(), 0..TOKENS.len()).prop_map(|(a, t)| Mutation::Insert(a, t)),
+        (at, 1u8..=255).prop_map(|(a, m)| Mutation::Flip(a, m)),
+        at.prop_map(Mutation::Truncate),
+        at.prop_map(Mutation::DupLine),
+        at.prop_map(Mutation::DropLine),
+        (at, 0..TOKENS.len()).prop_map(|(a, t)| Mutation::Insert(a, t)),
         (at, 0..TOKENS.len()).prop_map(|(a, t)| Mutation::Number(a, t)),
     ]
 }
