@@ -284,14 +284,32 @@ fn setup_reader_never_panics() {
     });
 }
 
+/// Small measured-data files of each format besides the large de-json ones.
+const DATA_SEEDS: &[(&str, &str)] = &[
+    (
+        "scan.csv",
+        "freq_mhz,amp_mv,power\n90,10,0.1\n91,20,0.25\n92,40,0.5\n93,80,0.75\n",
+    ),
+    ("bare.csv", "90.0,10,0.1\n95.5,50,0.4\n101,120,0.9\n"),
+    (
+        "scan.awgde",
+        r#"{"0.5": {"Frequency (MHz)": [90, 95, 100], "RF Amplitude (mV)": [10, 20, 30]},
+ "1.0": {"Frequency (MHz)": [90, 95, 100], "RF Amplitude (mV)": [30, 40, 60]}}"#,
+    ),
+];
+
 #[test]
 fn calibration_data_reader_never_panics() {
-    let corpus = files("tests/data/calibrations", ".de.json");
+    let mut corpus = files("tests/data/calibrations", ".de.json");
+    corpus.extend(
+        DATA_SEEDS
+            .iter()
+            .map(|(name, text)| (PathBuf::from(name), text.to_string())),
+    );
     let dir = tempfile::tempdir().unwrap();
-    proptest!(runner_config(), |((_p, text) in input(corpus), csv in any::<bool>())| {
-        // The same text as a de-json file and, reinterpreted, as CSV.
-        let name = if csv { "data.csv" } else { "data.json" };
-        let path = dir.path().join(name);
+    proptest!(runner_config(), |((seed, text) in input(corpus))| {
+        // The extension picks the format, as for a file given to `calib fit`.
+        let path = dir.path().join(seed.file_name().unwrap());
         std::fs::write(&path, &text).unwrap();
         let _ = MeasuredData::read(&path, InputFormat::Auto, None);
     });
