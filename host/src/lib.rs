@@ -12,6 +12,7 @@ pub mod cli;
 pub mod compiler;
 pub mod config;
 pub mod error;
+pub mod input;
 pub mod machine;
 pub mod phases;
 pub mod pipeline;

@@ -18,13 +18,22 @@ fn calib_err(e: impl std::fmt::Display) -> Error {
     Error::Calibration(e.to_string())
 }
 
+/// A setup or calibration file's JSON (duplicate keys refused) and its name for
+/// messages. A file that cannot be read is a calibration error, as every other
+/// calibration input.
+pub(crate) fn read_calibration_json(path: &Path) -> Result<(Value, String)> {
+    let file = path.display().to_string();
+    let text = crate::input::read_to_string(path)
+        .map_err(|e| Error::Calibration(format!("{file}: cannot read: {e}")))?;
+    let v = crate::input::json::from_str_unique_keys(&text)
+        .map_err(|e| Error::Calibration(format!("{file}: not valid JSON: {e}")))?;
+    Ok((v, file))
+}
+
 /// The calibration for hardware channel `hw` in a file that holds either one
 /// fitted calibration object or a physical-setup file.
 fn calibration_from_file(path: &Path, hw: u32) -> Result<Option<Sin2Calib>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
-    let file = path.display().to_string();
-    let v: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Calibration(format!("{file}: not valid JSON: {e}")))?;
+    let (v, file) = read_calibration_json(path)?;
     if v.get("channel_calibrations").is_some() {
         let setup = PhysicalSetup::from_json_value(&v, &file).map_err(calib_err)?;
         let present: Vec<&Sin2Calib> = setup.calibrations().iter().flatten().collect();

@@ -458,3 +458,121 @@ fn builder_misuse_is_reported() {
     );
     let _ = Dst::All;
 }
+
+#[test]
+fn exp_tau_must_be_positive() {
+    for tau in [0.0, -1e-6] {
+        expect(
+            base()
+                .segment("bad")
+                .tones("H")
+                .ramp_amp_to(0.1, 1e-6)
+                .kind(InterpKind::Exp)
+                .tau(tau)
+                .build_unchecked(),
+            &[
+                "segment 1 'bad'",
+                "op 0 (ramp_amp_to)",
+                "`tau_s`",
+                "expected a finite time constant > 0 s",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_definition_tone_at_nyquist_is_refused() {
+    // 625 MS/s: Nyquist is 312.5 MHz.
+    let p = base()
+        .define("hi", "H", [100e6, 312.5e6], [0.1, 0.1])
+        .build_unchecked();
+    expect(
+        p,
+        &[
+            "definition 'hi'",
+            "`freqs_hz[1]`",
+            "at or above the Nyquist frequency 312500000 Hz",
+        ],
+    );
+    let below = base()
+        .define("hi", "H", [100e6, 312.4e6], [0.1, 0.1])
+        .build_unchecked();
+    assert!(resolve(&below, 625e6).is_ok());
+}
+
+#[test]
+fn an_added_tone_above_nyquist_is_refused() {
+    expect(
+        with_op(Op::AddTone {
+            channel: "H".into(),
+            freqs_hz: vec![400e6],
+            amps: vec![0.1],
+            phases_rad: vec![0.0],
+            at: None,
+        }),
+        &[
+            "segment 1 'bad'",
+            "op 0 (add_tone)",
+            "`freqs_hz[0]`",
+            "Nyquist",
+        ],
+    );
+}
+
+#[test]
+fn a_move_must_end_between_zero_and_nyquist() {
+    for df in [-95e6, 250e6] {
+        expect(
+            base()
+                .segment("bad")
+                .tones("H")
+                .move_by(df, 1e-6)
+                .build_unchecked(),
+            &["segment 1 'bad'", "op 0 (move)", "`df_hz`", "moves tone"],
+        );
+    }
+    // Within the band the same move is fine.
+    let ok = base()
+        .segment("ok")
+        .tones("H")
+        .move_by(-80e6, 1e-6)
+        .build_unchecked();
+    assert!(resolve(&ok, 625e6).is_ok());
+}
+
+#[test]
+fn names_with_control_characters_are_refused_and_shown_escaped() {
+    let msg = error_of(base().segment("two\nlines").hold(1e-6).build_unchecked());
+    assert!(!msg.contains('\n'), "{msg:?}");
+    for needle in [
+        "segment 1 'two\\nlines'",
+        "`name`",
+        "must not contain control characters, found U+000A",
+    ] {
+        assert!(
+            msg.contains(needle),
+            "error {msg:?} should mention {needle:?}"
+        );
+    }
+    let mut p = base().build_unchecked();
+    p.logical_channels.push("bell\u{7}".into());
+    let msg = error_of(p);
+    assert!(msg.contains("`logical_channels[2]`"), "{msg}");
+    assert!(msg.contains("'bell\\u{7}'"), "{msg}");
+    let msg = error_of(base().define("d\te", "H", [1e6], [0.1]).build_unchecked());
+    assert!(msg.contains("definition 'd\\te'"), "{msg}");
+    assert!(!msg.contains('\t'), "{msg:?}");
+}
+
+#[test]
+fn an_unknown_channel_reference_is_shown_escaped() {
+    let msg = error_of(
+        base()
+            .segment("bad")
+            .tones("Z\r\n")
+            .use_def("h")
+            .hold(1e-6)
+            .build_unchecked(),
+    );
+    assert!(msg.contains("unknown logical channel 'Z\\r\\n'"), "{msg}");
+}

@@ -6,10 +6,11 @@
 use serde_json::{Map, Value};
 
 use super::CalibError;
+use crate::input::json::from_str_unique_keys;
 
 /// Reads a file to a string.
 pub(crate) fn read_text(path: &std::path::Path, file: &str) -> Result<String, CalibError> {
-    std::fs::read_to_string(path).map_err(|source| CalibError::Io {
+    crate::input::read_to_string(path).map_err(|source| CalibError::Io {
         file: file.to_owned(),
         action: "read",
         source,
@@ -19,16 +20,16 @@ pub(crate) fn read_text(path: &std::path::Path, file: &str) -> Result<String, Ca
 /// The non-finite literals Python writes, in the order they are tried.
 const NON_FINITE: [&str; 3] = ["-Infinity", "Infinity", "NaN"];
 
-/// Parses JSON text; bare `NaN`, `Infinity` and `-Infinity` become the strings
+/// Parses JSON text, refusing duplicate keys; bare `NaN`, `Infinity` and `-Infinity` become the strings
 /// `"NaN"`, `"Infinity"`, `"-Infinity"`, which [`finite`] reports as non-finite.
 pub(crate) fn parse(text: &str, file: &str) -> Result<Value, CalibError> {
-    match serde_json::from_str(text) {
+    match from_str_unique_keys(text) {
         Ok(v) => return Ok(v),
         Err(e) if !e.is_syntax() && !e.is_eof() => return Err(syntax(file, &e, &[])),
         Err(_) => {}
     }
     let (quoted, inserted) = quote_non_finite(text);
-    serde_json::from_str(&quoted).map_err(|e| syntax(file, &e, &inserted))
+    from_str_unique_keys(&quoted).map_err(|e| syntax(file, &e, &inserted))
 }
 
 fn syntax(file: &str, e: &serde_json::Error, inserted: &[(usize, usize)]) -> CalibError {

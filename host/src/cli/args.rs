@@ -343,8 +343,9 @@ pub struct RunArgs {
     /// Skip the continuity verification.
     #[arg(long)]
     pub no_verify: bool,
-    /// Jumps above this fraction of full scale are reported.
-    #[arg(long, default_value_t = crate::verify::DEFAULT_THRESHOLD, value_name = "FRACTION")]
+    /// Jumps above this fraction of full scale are reported (a finite number > 0).
+    #[arg(long, default_value_t = crate::verify::DEFAULT_THRESHOLD, value_name = "FRACTION",
+          value_parser = positive_finite)]
     pub glitch_threshold: f64,
     /// Exit 0 even when unrequested discontinuities are found.
     #[arg(long)]
@@ -505,4 +506,13 @@ pub struct BenchWorkerArgs {
     /// Synthesis overrides.
     #[command(flatten)]
     pub synthesis: SynthesisOverrideArgs,
+}
+
+/// Parses a finite number > 0 (`nan`, `inf`, 0 and negatives are refused).
+fn positive_finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(x) => Err(format!("expected a finite number > 0, got {x}")),
+        Err(e) => Err(format!("expected a finite number > 0: {e}")),
+    }
 }

@@ -349,10 +349,7 @@ fn program_plot(
 /// The calibration of hardware channel `hw` in a setup or calibration file.
 fn calibration_file(path: &Path, hw: u32) -> Result<Sin2Calib, Error> {
     let cal_err = |e: crate::calib::CalibError| Error::Calibration(e.to_string());
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Calibration(format!("{}: not valid JSON: {e}", path.display())))?;
-    let file = path.display().to_string();
+    let (v, file) = crate::setup::read_calibration_json(path)?;
     if v.get("channel_calibrations").is_some() {
         let setup = PhysicalSetup::from_json_value(&v, &file).map_err(cal_err)?;
         return setup.calibration(hw).cloned().ok_or_else(|| {

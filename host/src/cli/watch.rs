@@ -48,7 +48,7 @@ pub fn watch(
         "watching {} (Ctrl-C, SIGTERM or SIGHUP stops the card and exits)",
         path.display()
     );
-    let mut last = std::fs::read(path).ok();
+    let mut last = crate::input::read(path).ok();
     while !signals::requested() {
         if rx.recv_timeout(Duration::from_millis(200)).is_err() {
             continue;
@@ -56,7 +56,7 @@ pub fn watch(
         // Let the editor finish writing, then drain duplicate events.
         std::thread::sleep(Duration::from_millis(50));
         while rx.try_recv().is_ok() {}
-        let now = std::fs::read(path).ok();
+        let now = crate::input::read(path).ok();
         if now == last || now.is_none() {
             continue;
         }

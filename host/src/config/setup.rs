@@ -72,6 +72,12 @@ pub(crate) fn setup(
             let message = "expected either setup.file or setup.calibration, found both";
             c.report(v.span(), &key, message);
         } else if let Some(t) = c.table(&key, v) {
+            if t.is_empty() {
+                let message = "expected at least one hardware channel entry \
+                               (e.g. `calibration = { \"0\" = \"cal/h.json\" }`), found an empty \
+                               table; leave setup.calibration out for uncalibrated output";
+                c.report(v.span(), &key, message);
+            }
             calibration = SetupCalibration::PerChannel(per_channel(c, &key, t, base, enabled));
         }
     }
@@ -169,9 +175,9 @@ fn setup_file_map(
     enabled: Option<&[u32]>,
 ) -> Option<Option<IndexMap<String, u32>>> {
     let shown = path.display();
-    let json: serde_json::Value = match std::fs::read_to_string(path)
+    let json: serde_json::Value = match crate::input::read_to_string(path)
         .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        .and_then(|t| crate::input::json::from_str_unique_keys(&t).map_err(|e| e.to_string()))
     {
         Ok(json) => json,
         Err(e) => {

@@ -30,6 +30,13 @@ pub fn resolve(program: &Program, fs: f64) -> Result<ResolvedProgram, ProgramErr
         ));
     }
     validate(program)?;
+    for (key, def) in &program.definitions {
+        let loc = Location {
+            definition: Some(key.clone()),
+            ..Location::default()
+        };
+        below_nyquist(&loc, "freqs_hz", &def.freqs_hz, fs)?;
+    }
     let mut r = Resolver {
         program,
         fs,
@@ -223,6 +230,7 @@ impl<'p> Resolver<'p> {
                         ),
                     ));
                 }
+                below_nyquist(loc, "freqs_hz", freqs_hz, self.fs)?;
                 let k = freqs_hz.len();
                 let ids = self.labels(k);
                 let lineage = self.labels(k);
@@ -306,6 +314,18 @@ impl<'p> Resolver<'p> {
                 let mut end = start.clone();
                 for &i in &sel {
                     end.freqs_hz[i] += df_hz;
+                    let (f0, f1) = (start.freqs_hz[i], end.freqs_hz[i]);
+                    let nyquist = self.fs / 2.0;
+                    if !(0.0..nyquist).contains(&f1) {
+                        return Err(ProgramError::new(
+                            loc.with_field("df_hz"),
+                            format!(
+                                "moves tone {i} of channel '{channel}' from {f0} Hz to {f1} Hz; a move must end \
+                                 at 0 Hz or above and below the Nyquist frequency {nyquist} Hz ({} S/s)",
+                                self.fs
+                            ),
+                        ));
+                    }
                 }
                 Ok((
                     ch,
@@ -404,6 +424,28 @@ impl<'p> Resolver<'p> {
             }
             other => unreachable!("validated: {} is not a timed channel op", other.name()),
         }
+    }
+}
+
+/// Refuses a tone at or above the Nyquist frequency `fs / 2` (in magnitude): it
+/// would alias to another frequency.
+fn below_nyquist(
+    loc: &Location,
+    field: &str,
+    freqs_hz: &[f64],
+    fs: f64,
+) -> Result<(), ProgramError> {
+    let nyquist = fs / 2.0;
+    match freqs_hz.iter().position(|f| f.abs() >= nyquist) {
+        Some(i) => Err(ProgramError::new(
+            loc.with_field(format!("{field}[{i}]")),
+            format!(
+                "a tone at {} Hz is at or above the Nyquist frequency {nyquist} Hz of {fs} S/s \
+                 and would alias; expected |f| < {nyquist} Hz",
+                freqs_hz[i]
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

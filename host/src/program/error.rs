@@ -1,6 +1,26 @@
 //! Errors in a program, located by file, segment, op and field.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// `name` with its control characters escaped (`a\nb` for a newline), so that a
+/// name read from a file cannot break a one-line message.
+pub fn printable(name: &str) -> Cow<'_, str> {
+    if !name.chars().any(char::is_control) {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(
+        name.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
 
 /// A line and column in a program file, both counted from 1 (the column in
 /// characters).
@@ -66,10 +86,10 @@ impl fmt::Display for Location {
         };
         let mut parts: Vec<String> = Vec::new();
         if let Some(d) = &self.definition {
-            parts.push(format!("definition '{d}'"));
+            parts.push(format!("definition '{}'", printable(d)));
         }
         if let Some((i, name)) = &self.segment {
-            parts.push(format!("segment {i} '{name}'"));
+            parts.push(format!("segment {i} '{}'", printable(name)));
         }
         for (depth, (i, name)) in self.op.iter().enumerate() {
             if depth == 0 {
@@ -79,7 +99,7 @@ impl fmt::Display for Location {
             }
         }
         if !self.field.is_empty() {
-            parts.push(format!("field `{}`", self.field));
+            parts.push(format!("field `{}`", printable(&self.field)));
         }
         let body = parts.join(", ");
         match (head.is_empty(), body.is_empty()) {

@@ -17,7 +17,7 @@ pub const VERSION: u64 = 1;
 
 /// Parses program JSON text.
 pub fn from_json_str(text: &str) -> Result<Program, ProgramError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = crate::input::json::from_str_unique_keys(text).map_err(|e| {
         ProgramError::new(
             Location::field(""),
             format!(
@@ -250,7 +250,7 @@ fn decode_op(parent: &Location, oi: usize, ov: &Value) -> Result<Op, ProgramErro
             return Err(o.error(
                 "op",
                 format!(
-                    "unknown op \"{other}\" (expected HoldOp, UseDefOp, AddToneOp, RemoveTonesOp, MoveOp, \
+                    "unknown op {other:?} (expected HoldOp, UseDefOp, AddToneOp, RemoveTonesOp, MoveOp, \
                      RampAmpToOp, RemapFromDefOp or ParallelOp)"
                 ),
             ))
@@ -478,7 +478,7 @@ impl<'a> Obj<'a> {
             o.error(
                 "kind",
                 format!(
-                    "unknown interpolation \"{kind_name}\" (expected hold, linear, min_jerk, exp, geo_ramp or adiabatic_ramp)"
+                    "unknown interpolation {kind_name:?} (expected hold, linear, min_jerk, exp, geo_ramp or adiabatic_ramp)"
                 ),
             )
         })?;

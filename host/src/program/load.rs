@@ -130,7 +130,7 @@ fn file_error(path: &Path, message: impl Into<String>) -> ProgramError {
 /// Reads a program file (not validated): the format comes from the extension, or
 /// from the content when the extension names neither.
 pub fn read_file(path: &Path) -> Result<LoadedProgram, ProgramError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_to_string(path)
         .map_err(|e| file_error(path, format!("cannot read the program file: {e}")))?;
     LoadedProgram::from_text(
         &text,

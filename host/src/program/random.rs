@@ -254,13 +254,21 @@ impl Gen {
         let name = program.logical_channels[ch].clone();
         let n = self.counts[ch];
         match self.rng.below(3) {
-            0 => Op::Move {
-                channel: name,
-                df_hz: self.rng.range(-2e6, 2e6),
-                time_s,
-                idxs: self.idxs(n),
-                interp: Interp::of([InterpKind::Linear, InterpKind::MinJerk][self.rng.below(2)]),
-            },
+            0 => {
+                // Tones start in 0.05..0.45 of Nyquist and a channel moves at most
+                // 3 times per segment: steps this small keep every tone in the band.
+                let step = 0.04 / (3 * self.spec.max_segments.max(1)) as f64;
+                let nyquist = self.spec.sample_rate_hz / 2.0;
+                Op::Move {
+                    channel: name,
+                    df_hz: self.rng.range(-step, step) * nyquist,
+                    time_s,
+                    idxs: self.idxs(n),
+                    interp: Interp::of(
+                        [InterpKind::Linear, InterpKind::MinJerk][self.rng.below(2)],
+                    ),
+                }
+            }
             1 => {
                 let mut kind = RAMP_KINDS[self.rng.below(RAMP_KINDS.len())];
                 if kind == InterpKind::GeoRamp {
@@ -282,7 +290,7 @@ impl Gen {
                     interp: Interp {
                         kind,
                         tau_s: (kind == InterpKind::Exp)
-                            .then(|| self.rng.range(0.0, 2.0 * time_s.max(1e-7))),
+                            .then(|| self.rng.range(0.01, 2.0) * time_s.max(1e-7)),
                     },
                     idxs,
                 }

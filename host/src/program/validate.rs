@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use super::error::{Location, ProgramError};
+use super::error::{printable, Location, ProgramError};
 use super::model::{AmpTarget, Dst, Interp, InterpKind, Op, Program, Segment, SegmentMode};
 
 type Check = Result<(), ProgramError>;
@@ -28,6 +28,11 @@ pub fn validate(program: &Program) -> Check {
                 "a logical channel name must not be empty",
             );
         }
+        no_control(
+            &Location::field(format!("logical_channels[{i}]")),
+            "logical channel",
+            c,
+        )?;
         if !seen.insert(c.as_str()) {
             return err(
                 Location::field(format!("logical_channels[{i}]")),
@@ -53,6 +58,7 @@ pub fn validate(program: &Program) -> Check {
         if seg.name.is_empty() {
             return err(loc.with_field("name"), "a segment name must not be empty");
         }
+        no_control(&loc.with_field("name"), "segment", &seg.name)?;
         if let Some(first) = names.insert(seg.name.as_str(), si) {
             return err(
                 loc.with_field("name"),
@@ -71,27 +77,38 @@ fn err(location: Location, message: impl Into<String>) -> Check {
     Err(ProgramError::new(location, message))
 }
 
+/// Names end up in one-line messages, file names and plots: no control characters
+/// (newline, tab, escape, ...).
+fn no_control(loc: &Location, what: &str, name: &str) -> Check {
+    match name.chars().position(char::is_control) {
+        Some(i) => err(
+            loc.clone(),
+            format!(
+                "a {what} name must not contain control characters, found U+{:04X} at character {i} of '{}'",
+                name.chars().nth(i).map_or(0, u32::from),
+                printable(name)
+            ),
+        ),
+        None => Ok(()),
+    }
+}
+
 fn check_definition(program: &Program, key: &str, def: &super::model::Definition) -> Check {
     let loc = Location {
         definition: Some(key.to_string()),
         ..Location::default()
     };
+    no_control(&loc.with_field("name"), "definition", key)?;
     if def.name != key {
         return err(
             loc.with_field("name"),
-            format!("definition stored under '{key}' is named '{}'", def.name),
-        );
-    }
-    if program.channel_index(&def.logical_channel).is_none() {
-        return err(
-            loc.with_field("logical_channel"),
             format!(
-                "unknown logical channel '{}' (declared: {})",
-                def.logical_channel,
-                program.logical_channels.join(", ")
+                "definition stored under '{key}' is named '{}'",
+                printable(&def.name)
             ),
         );
     }
+    check_channel(program, &loc, &def.logical_channel)?;
     let n = def.freqs_hz.len();
     if def.amps.len() != n {
         return err(
@@ -176,7 +193,8 @@ fn check_channel(program: &Program, loc: &Location, channel: &str) -> Check {
         return err(
             loc.with_field("logical_channel"),
             format!(
-                "unknown logical channel '{channel}' (declared: {})",
+                "unknown logical channel '{}' (declared: {})",
+                printable(channel),
                 program.logical_channels.join(", ")
             ),
         );
@@ -195,7 +213,11 @@ fn check_def_ref<'p>(
         let known: Vec<&str> = program.definitions.keys().map(String::as_str).collect();
         return Err(ProgramError::new(
             loc.with_field(field),
-            format!("unknown definition '{def}' (defined: {})", known.join(", ")),
+            format!(
+                "unknown definition '{}' (defined: {})",
+                printable(def),
+                known.join(", ")
+            ),
         ));
     };
     if d.logical_channel != channel {
@@ -227,9 +249,9 @@ fn check_interp(loc: &Location, interp: &Interp, allowed: &[InterpKind]) -> Chec
             loc.with_field("tau_s"),
             "kind 'exp' needs a time constant tau_s",
         ),
-        (InterpKind::Exp, Some(t)) if !t.is_finite() => err(
+        (InterpKind::Exp, Some(t)) if !(t.is_finite() && t > 0.0) => err(
             loc.with_field("tau_s"),
-            format!("expected a finite time constant, got {t}"),
+            format!("expected a finite time constant > 0 s, got {t}"),
         ),
         (k, Some(_)) if k != InterpKind::Exp => err(
             loc.with_field("tau_s"),

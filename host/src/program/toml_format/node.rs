@@ -121,7 +121,8 @@ impl<'a, 'i> Table<'a, 'i> {
                 &loc,
                 k.span().start,
                 format!(
-                    "unknown key `{name}`{hint} ({what} takes: {})",
+                    "unknown key `{}`{hint} ({what} takes: {})",
+                    crate::program::error::printable(name),
                     keys.join(", ")
                 ),
             ));
@@ -200,7 +201,7 @@ impl<'a, 'i> Field<'a, 'i> {
 
     fn got(&self) -> String {
         match self.value.get_ref() {
-            DeValue::String(s) => format!("the string \"{s}\""),
+            DeValue::String(s) => format!("the string {s:?}"),
             DeValue::Integer(i) => format!("the integer {i}"),
             DeValue::Float(f) => format!("the number {f}"),
             DeValue::Boolean(b) => format!("the boolean {b}"),

@@ -106,7 +106,7 @@ fn read_segment(si: usize, sv: &Field<'_, '_>) -> Res<(Segment, NodePositions)> 
             other => {
                 let modes = ["once", "loop_n", "wait_trig"];
                 return Err(m.error(format!(
-                    "unknown mode \"{other}\"{} (expected \"once\", \"loop_n\" or \"wait_trig\")",
+                    "unknown mode {other:?}{} (expected \"once\", \"loop_n\" or \"wait_trig\")",
                     did_you_mean(other, modes)
                 )));
             }
@@ -119,7 +119,7 @@ fn read_segment(si: usize, sv: &Field<'_, '_>) -> Res<(Segment, NodePositions)> 
             let s = p.string()?;
             PhaseMode::parse(s).ok_or_else(|| {
                 p.error(format!(
-                    "unknown phase mode \"{s}\"{} (expected \"manual\", \"continue\" or \"optimise\")",
+                    "unknown phase mode {s:?}{} (expected \"manual\", \"continue\" or \"optimise\")",
                     did_you_mean(s, ["manual", "continue", "optimise"])
                 ))
             })?
@@ -192,7 +192,7 @@ fn read_op(
     let t = ov.table(loc.clone())?;
     let unknown_op = || -> Res<ProgramError> {
         Ok(t.req("op")?.error(format!(
-            "unknown op \"{tag}\"{} (expected one of: {})",
+            "unknown op {tag:?}{} (expected one of: {})",
             did_you_mean(tag, OP_NAMES.iter().copied()),
             OP_NAMES.join(", ")
         )))
@@ -233,7 +233,7 @@ fn read_op(
                         "hold",
                     ];
                     f.error(format!(
-                        "unknown interpolation \"{s}\"{} (expected one of: {})",
+                        "unknown interpolation {s:?}{} (expected one of: {})",
                         did_you_mean(s, kinds),
                         kinds.join(", ")
                     ))
