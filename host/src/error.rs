@@ -5,6 +5,7 @@ use std::fmt;
 use awgsf_plugin_api::ErrorKind;
 
 use crate::config::ConfigError;
+use crate::plot::PlotError;
 use crate::plugins::LoadError;
 use crate::program::ProgramError;
 
@@ -91,6 +92,9 @@ pub enum Error {
     /// Bad calibration or setup file.
     #[error("calibration error: {0}")]
     Calibration(String),
+    /// A picture could not be made: bad options (usage) or a failed write (i/o).
+    #[error("plot error: {0}")]
+    Plot(#[from] PlotError),
     /// Verification failed.
     #[error("verification failed: {0}")]
     Verification(String),
@@ -127,6 +131,14 @@ impl Error {
             Error::Hardware { .. } => exit::HARDWARE,
             Error::Synthesis(_) => exit::SYNTHESIS,
             Error::Io(_) => exit::IO,
+            // The options asked for a picture that cannot be made: usage.
+            Error::Plot(
+                PlotError::UnknownFormat { .. }
+                | PlotError::BadSize { .. }
+                | PlotError::BadInput { .. },
+            ) => exit::USAGE,
+            Error::Plot(PlotError::Write { .. }) => exit::IO,
+            Error::Plot(PlotError::Draw { .. }) => exit::INTERNAL,
             Error::Calibration(_) => exit::CALIBRATION,
             Error::Verification(_) => exit::VERIFICATION,
             Error::Usage(_) => exit::USAGE,

@@ -265,3 +265,20 @@ fn compile_overrides_out_of_range_are_usage_errors_naming_the_flag() {
         assert!(!s.path().join("o").exists(), "{flag} {value} wrote output");
     }
 }
+
+#[test]
+fn plot_options_that_cannot_make_a_picture_are_usage_errors() {
+    let s = Scratch::new();
+    s.write("small.toml", SMALL_PROGRAM);
+    for (args, says) in [
+        (vec!["--out", "t.gif"], "use a .png or .svg extension"),
+        (vec!["--out", "t.png", "--size", "10x10"], "cannot be drawn"),
+    ] {
+        let mut all = vec!["plot", "timeline", "small.toml"];
+        all.extend(args);
+        awgsf(s.path(), &all, &[])
+            .expect_exit(exit::USAGE)
+            .stderr_has(&[says]);
+    }
+    assert_eq!(s.entries(""), vec!["small.toml"], "nothing written");
+}

@@ -25,7 +25,7 @@ fn usage(m: impl Into<String>) -> Error {
 }
 
 fn plot_err(e: crate::plot::PlotError) -> Error {
-    Error::Io(e.to_string())
+    Error::Plot(e)
 }
 
 fn size(s: &str) -> Result<PixelSize, Error> {
