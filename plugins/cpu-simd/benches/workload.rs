@@ -155,6 +155,7 @@ pub fn program(calibrated: bool) -> Vec<SegmentPlan> {
         .collect()
 }
 
+/// Tone-samples of the segments: samples × tones, summed over parts and channels.
 pub fn tone_samples(segs: &[SegmentPlan]) -> u64 {
     segs.iter()
         .map(|s| {
@@ -171,6 +172,7 @@ pub fn tone_samples(segs: &[SegmentPlan]) -> u64 {
         .sum()
 }
 
+/// Renders every segment whole as int16 into `bufs`, in one call.
 pub fn render_all(b: &CpuSimd, segs: &[SegmentPlan], bufs: &mut [Vec<i16>]) {
     let mut jobs: Vec<RenderJob<'_>> = segs
         .iter()
