@@ -9,7 +9,7 @@ fn positive(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         Ok(_) => Err(format!("expected a finite number > 0, found `{text}`")),
-        Err(e) => Err(format!("expected a number, found `{text}` ({e})")),
+        Err(e) => Err(format!("expected a finite number > 0, found `{text}` ({e})")),
     }
 }
 
@@ -345,7 +345,7 @@ pub struct RunArgs {
     pub no_verify: bool,
     /// Jumps above this fraction of full scale are reported (a finite number > 0).
     #[arg(long, default_value_t = crate::verify::DEFAULT_THRESHOLD, value_name = "FRACTION",
-          value_parser = positive_finite)]
+          value_parser = positive)]
     pub glitch_threshold: f64,
     /// Exit 0 even when unrequested discontinuities are found.
     #[arg(long)]
@@ -506,13 +506,4 @@ pub struct BenchWorkerArgs {
     /// Synthesis overrides.
     #[command(flatten)]
     pub synthesis: SynthesisOverrideArgs,
-}
-
-/// Parses a finite number > 0 (`nan`, `inf`, 0 and negatives are refused).
-fn positive_finite(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
-        Ok(x) => Err(format!("expected a finite number > 0, got {x}")),
-        Err(e) => Err(format!("expected a finite number > 0: {e}")),
-    }
 }
