@@ -9,7 +9,9 @@ fn positive(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         Ok(_) => Err(format!("expected a finite number > 0, found `{text}`")),
-        Err(e) => Err(format!("expected a finite number > 0, found `{text}` ({e})")),
+        Err(e) => Err(format!(
+            "expected a finite number > 0, found `{text}` ({e})"
+        )),
     }
 }
 
