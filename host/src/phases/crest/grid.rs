@@ -178,7 +178,8 @@ impl RealSignal {
     }
 
     /// [`RealSignal::crest`], or `None` when `deadline` passes first (checked every
-    /// block, so a large tone set stops within a fraction of its full cost).
+    /// `BLOCK * BLOCK_ANCHOR` samples, so a large tone set stops within a fraction of
+    /// its full cost).
     pub(crate) fn crest_until(
         &self,
         amps: &[f64],
@@ -192,10 +193,11 @@ impl RealSignal {
         let mut sum_sq = 0.0f64;
         let blocks = self.len.div_ceil(BLOCK);
         for b in 0..blocks {
-            if deadline.is_some_and(|t| Instant::now() >= t) {
-                return None;
-            }
             if b % BLOCK_ANCHOR == 0 {
+                // Checked where the phasors are re-anchored: once per 4096 samples.
+                if deadline.is_some_and(|t| Instant::now() >= t) {
+                    return None;
+                }
                 let start = (b * BLOCK) as f64;
                 for k in 0..n {
                     let (c, s) = cis(turn_phase(self.cycles_per_sample[k] * start) + phases[k]);
