@@ -69,6 +69,8 @@ pub struct Session {
     /// What the card holds.
     pub on_card: Option<OnCard>,
     config_digest: Option<String>,
+    /// `close` was called: nothing is left for `Drop` to release.
+    closed: bool,
 }
 
 /// Peak resident memory of this process, bytes (Linux), if known.
@@ -212,6 +214,7 @@ impl Session {
             figures,
             on_card: None,
             config_digest,
+            closed: false,
         })
     }
 
@@ -667,6 +670,7 @@ impl Session {
 
     /// Stops and releases the card.
     pub fn close(mut self) -> Result<()> {
+        self.closed = true;
         self.card
             .card
             .close()
@@ -675,5 +679,17 @@ impl Session {
                 what: "close".into(),
                 error,
             })
+    }
+}
+
+/// A session that goes out of scope without [`Session::close`] (an early return, an
+/// error path, a panic that unwinds) still stops and releases its card: a card must
+/// never be left playing by a session nobody holds.
+impl Drop for Session {
+    fn drop(&mut self) {
+        if !self.closed {
+            self.closed = true;
+            let _ = self.card.card.close();
+        }
     }
 }

@@ -146,3 +146,32 @@ fn a_failed_full_upload_leaves_the_card_stopped_and_said_so() {
     session.close().unwrap();
     assert!(!emu.replays());
 }
+
+#[test]
+fn a_session_dropped_without_close_stops_and_releases_the_card() {
+    // The simulator writes its trace when the card is closed, and releases nothing
+    // on its own when merely dropped: the session must close it.
+    let s = Scratch::new();
+    let out = s.path().join("played");
+    let cfg = s.write(
+        "sim.toml",
+        &config_text(
+            "\"simulator\"",
+            &format!("play_s = 0.001\noutput_dir = {}", toml_str(&out)),
+            "",
+        ),
+    );
+    {
+        let config = Config::load(&cfg).expect("the config loads");
+        let mut session = Session::open(config).expect("the simulator opens");
+        session
+            .run(program(&s, "a.toml", SMALL_PROGRAM), &OPTS)
+            .unwrap();
+        let _ = std::fs::remove_file(out.join("trace.json"));
+        // An error path returns early: the session goes out of scope unclosed.
+    }
+    assert!(
+        out.join("trace.json").is_file(),
+        "a dropped session did not close the card"
+    );
+}
