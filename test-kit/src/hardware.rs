@@ -272,37 +272,23 @@ fn plays_a_minimal_program(open: &mut Opener<'_>) -> Verdict {
 }
 
 fn refuses_bad_loops(open: &mut Opener<'_>) -> Verdict {
-    let (mut card, info) = match opened(open) {
-        Ok(v) => v,
-        Err(v) => return v,
-    };
-    let verdict = (|| {
-        let p = MinimalProgram::for_card(&info);
-        expect_ok("configure", card.configure(&p.settings).into_result())?;
+    with_configured(open, |card, info, p| {
         for loops in [0, info.max_loops.saturating_add(1), 1 << 20, u64::MAX] {
             let mut bad = p.clone();
             bad.steps[0].loops = loops;
             expect_kinds(
                 &format!("upload with loops = {loops} (max_loops {})", info.max_loops),
-                bad.upload_to(&mut card),
+                bad.upload_to(card),
                 &[ErrorKind::LIMIT_EXCEEDED, ErrorKind::INVALID_INPUT],
             )?;
-            expect_running(&mut card, false, "after a refused upload")?;
+            expect_running(card, false, "after a refused upload")?;
         }
         Ok(())
-    })();
-    let _ = card.close();
-    verdict.err().unwrap_or(Verdict::Pass)
+    })
 }
 
 fn refuses_bad_lengths(open: &mut Opener<'_>) -> Verdict {
-    let (mut card, info) = match opened(open) {
-        Ok(v) => v,
-        Err(v) => return v,
-    };
-    let verdict = (|| {
-        let p = MinimalProgram::for_card(&info);
-        expect_ok("configure", card.configure(&p.settings).into_result())?;
+    with_configured(open, |card, info, p| {
         let kinds = [ErrorKind::INVALID_INPUT, ErrorKind::LIMIT_EXCEEDED];
         if info.step_samples > 1 {
             let mut off_grid = p.clone();
@@ -312,46 +298,36 @@ fn refuses_bad_lengths(open: &mut Opener<'_>) -> Verdict {
                 "upload of {} samples (step {})",
                 off_grid.n_samples, info.step_samples
             );
-            expect_kinds(&what, off_grid.upload_to(&mut card), &kinds)?;
+            expect_kinds(&what, off_grid.upload_to(card), &kinds)?;
         }
         let mut short = p.clone();
         short.codes.pop();
         expect_kinds(
             "upload with one code missing",
-            short.upload_to(&mut card),
+            short.upload_to(card),
             &kinds,
         )
-    })();
-    let _ = card.close();
-    verdict.err().unwrap_or(Verdict::Pass)
+    })
 }
 
 fn refuses_bad_step_graph(open: &mut Opener<'_>) -> Verdict {
-    let (mut card, info) = match opened(open) {
-        Ok(v) => v,
-        Err(v) => return v,
-    };
-    let verdict = (|| {
-        let p = MinimalProgram::for_card(&info);
-        expect_ok("configure", card.configure(&p.settings).into_result())?;
+    with_configured(open, |card, _, p| {
         let kinds = [ErrorKind::INVALID_INPUT, ErrorKind::LIMIT_EXCEEDED];
         let mut missing_segment = p.clone();
         missing_segment.steps[0].segment = 1;
         expect_kinds(
             "upload with a step playing segment 1 of 1",
-            missing_segment.upload_to(&mut card),
+            missing_segment.upload_to(card),
             &kinds,
         )?;
         let mut missing_next = p.clone();
         missing_next.steps[0].next = 1;
         expect_kinds(
             "upload with a step followed by step 1 of 1",
-            missing_next.upload_to(&mut card),
+            missing_next.upload_to(card),
             &kinds,
         )
-    })();
-    let _ = card.close();
-    verdict.err().unwrap_or(Verdict::Pass)
+    })
 }
 
 fn hot_swaps(open: &mut Opener<'_>) -> Verdict {
@@ -477,6 +453,22 @@ fn opened(open: &mut Opener<'_>) -> Result<(CardBox, CardInfo), Verdict> {
         .into_result()
         .map_err(|e| failed("describe", e))?;
     Ok((card, info))
+}
+
+/// Opens a card, configures it for the minimal program, runs `f`, closes.
+fn with_configured(
+    open: &mut Opener<'_>,
+    f: impl FnOnce(&mut CardBox, &CardInfo, &MinimalProgram) -> Result<(), Verdict>,
+) -> Verdict {
+    let (mut card, info) = match opened(open) {
+        Ok(v) => v,
+        Err(v) => return v,
+    };
+    let p = MinimalProgram::for_card(&info);
+    let r = expect_ok("configure", card.configure(&p.settings).into_result())
+        .and_then(|()| f(&mut card, &info, &p));
+    let _ = card.close();
+    r.err().unwrap_or(Verdict::Pass)
 }
 
 /// Opens a card, configures and uploads the minimal program, runs `f`, closes.
