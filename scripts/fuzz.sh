@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the input readers (TOML and JSON programs, configs, setup files, measured
-# calibration data) for longer than `cargo test` does: host/tests/fuzz_readers.rs
+# calibration data) for longer than `cargo test` does: crates/core/tests/core/fuzz_readers.rs
 # with AWGSF_FUZZ_CASES cases per reader, in rounds until the time is up.
 #
 #   scripts/fuzz.sh [MINUTES] [CASES_PER_ROUND]     (defaults: 20 minutes, 20000)
@@ -21,7 +21,7 @@ mkdir -p "$(dirname "$log")"
 cd "$root"
 flags="${FUZZ_CARGO_FLAGS---release}"
 # shellcheck disable=SC2086
-cargo test $flags -p awgsf --test fuzz_readers --no-run >>"$log" 2>&1 || {
+cargo test $flags -p awgsf-core --test core --no-run >>"$log" 2>&1 || {
     echo "build failed, see $log" >&2
     exit 2
 }
@@ -33,7 +33,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     rounds=$((rounds + 1))
     echo "== round $rounds, $cases cases per reader, $(date -u +%FT%TZ)" >>"$log"
     # shellcheck disable=SC2086
-    if ! AWGSF_FUZZ_CASES="$cases" cargo test $flags -p awgsf --test fuzz_readers \
+    if ! AWGSF_FUZZ_CASES="$cases" cargo test $flags -p awgsf-core --test core fuzz_readers \
         >>"$log" 2>&1; then
         failed=$((failed + 1))
         echo "round $rounds failed, see $log" >&2

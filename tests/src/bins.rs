@@ -31,7 +31,7 @@ pub fn awgsf_bin() -> PathBuf {
 
 /// A plugin library of this build by name (`cpu-simd` → `libawgsf_cpu_simd.so`).
 pub fn plugin_file(name: &str) -> PathBuf {
-    let p = profile_dir().join(awgsf::plugins::file_name_for(name));
+    let p = profile_dir().join(awgsf_core::plugins::file_name_for(name));
     assert!(
         p.is_file(),
         "{} is missing: build the workspace first (`cargo build --workspace`)",

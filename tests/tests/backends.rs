@@ -9,15 +9,15 @@
 //! * the five presets run through `awgsf run` on the simulator (`configs/ci.toml`)
 //!   with no unrequested discontinuity.
 
-use awgsf::calib::PhysicalSetup;
-use awgsf::compiler::{plan, CompileSettings};
-use awgsf::error::exit;
-use awgsf::phases::crest::Effort;
-use awgsf::pipeline::{ColumnBinding, OutputLayout, QuantLimits};
-use awgsf::plugins::{file_name_for, load_synthesis, SynthesisPlugin};
-use awgsf::program::random::{random_program, RandomSpec};
-use awgsf::program::{presets, LoadedProgram};
-use awgsf::render::{render_codes, SegmentSamples};
+use awgsf_core::calib::PhysicalSetup;
+use awgsf_core::compiler::{plan, CompileSettings};
+use awgsf_core::error::exit;
+use awgsf_core::phases::crest::Effort;
+use awgsf_core::pipeline::{ColumnBinding, OutputLayout, QuantLimits};
+use awgsf_core::plugins::{file_name_for, load_synthesis, SynthesisPlugin};
+use awgsf_core::program::random::{random_program, RandomSpec};
+use awgsf_core::program::{presets, LoadedProgram};
+use awgsf_core::render::{render_codes, SegmentSamples};
 use awgsf_plugin_api::abi_stable::std_types::RSliceMut;
 use awgsf_plugin_api::{OutputBuffer, OutputScale, RenderJob, SegmentPlan, SynthesizerBox};
 use awgsf_tests::bins::{profile_dir, repo_root};

@@ -3,7 +3,7 @@
 //! bounded before anything big is allocated, the synthesis thread count is capped,
 //! and a one-segment program's wrap is the requested wrap.
 
-use awgsf::error::exit;
+use awgsf_core::error::exit;
 use awgsf_tests::bins::repo_root;
 use awgsf_tests::outcome::{awgsf, Outcome};
 use awgsf_tests::scratch::{config_text, Scratch};

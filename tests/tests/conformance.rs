@@ -3,7 +3,7 @@
 //! file-sink, spcm on the emulated driver and the third-party example card. A card
 //! that skips the limit checks (test fixture) fails it, naming the rules.
 
-use awgsf::plugins::load_hardware;
+use awgsf_core::plugins::load_hardware;
 use awgsf_test_kit::hardware::{run_suite, Outcome, Verdict};
 use awgsf_tests::bins::{library_file, plugin_file};
 use awgsf_tests::outcome::awgsf;
@@ -92,7 +92,7 @@ fn check_plugin_runs_the_suite_on_a_plugin_file() {
     let s = Scratch::new();
     let example = library_file("example_card");
     let o = awgsf(s.path(), &["check-plugin", example.to_str().unwrap()], &[]);
-    o.expect_exit(awgsf::error::exit::OK);
+    o.expect_exit(awgsf_core::error::exit::OK);
     assert!(o.stdout.contains("refuses-bad-loops"), "{}", o.stdout);
     assert!(o.stdout.contains("10 rules"), "{}", o.stdout);
 
@@ -107,13 +107,13 @@ fn check_plugin_runs_the_suite_on_a_plugin_file() {
         ],
         &[],
     );
-    o.expect_exit(awgsf::error::exit::PLUGIN)
+    o.expect_exit(awgsf_core::error::exit::PLUGIN)
         .stderr_has(&["nope"]);
     assert!(!o.stdout.contains("rules"), "{}", o.stdout);
 
     let lax = library_file("fixture_lax_card");
     let o = awgsf(s.path(), &["check-plugin", lax.to_str().unwrap()], &[]);
-    o.expect_exit(awgsf::error::exit::PLUGIN)
+    o.expect_exit(awgsf_core::error::exit::PLUGIN)
         .stderr_has(&["3 of 10 rules failed"]);
     assert!(
         o.stdout.contains("FAIL: upload with loops = 0"),

@@ -1,11 +1,11 @@
 //! Fault tests: the real `awgsf` binary against broken plugins, configs, programs
-//! and files. Each checks the message, the exit code (`awgsf::error::exit`) and that
+//! and files. Each checks the message, the exit code (`awgsf_core::error::exit`) and that
 //! nothing crashed: no signal, no panic of the host itself.
 
 use std::path::Path;
 
-use awgsf::error::exit;
-use awgsf::plugins::file_name_for;
+use awgsf_core::error::exit;
+use awgsf_core::plugins::file_name_for;
 use awgsf_plugin_api::API_VERSION;
 use awgsf_tests::bins::{library_file, plugin_file, profile_dir, repo_root};
 use awgsf_tests::outcome::{awgsf, Outcome};
@@ -293,7 +293,7 @@ fn an_unknown_preset_suggests_the_nearest() {
 #[test]
 fn the_spcm_card_without_its_driver_says_where_it_looked() {
     // A machine with the vendor driver installed cannot show this fault.
-    let spcm = awgsf::plugins::load_hardware(&plugin_file("spcm")).expect("spcm loads");
+    let spcm = awgsf_core::plugins::load_hardware(&plugin_file("spcm")).expect("spcm loads");
     let probe = spcm.probe(r#"{"device": "/dev/spcm0"}"#);
     if !probe.detail.contains("driver not found") {
         awgsf_test_kit::skip(

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use awgsf::error::exit;
-use awgsf::input::MAX_INPUT_BYTES;
+use awgsf_core::error::exit;
+use awgsf_core::input::MAX_INPUT_BYTES;
 use awgsf_tests::bins::repo_root;
 use awgsf_tests::outcome::{awgsf, Outcome};
 use awgsf_tests::scratch::{config_text, toml_str, Scratch, SMALL_PROGRAM};

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use awgsf::error::exit;
+use awgsf_core::error::exit;
 use awgsf_tests::bins::{awgsf_bin, plugin_file, repo_root};
 use awgsf_tests::outcome::{awgsf, Outcome};
 use awgsf_tests::scratch::{config_text, toml_str, Scratch, SMALL_PROGRAM};

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use awgsf::error::exit;
+use awgsf_core::error::exit;
 use awgsf_tests::bins::repo_root;
 use awgsf_tests::outcome::{awgsf, Outcome};
 use awgsf_tests::scratch::{Scratch, SMALL_PROGRAM};

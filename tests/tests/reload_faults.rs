@@ -5,9 +5,9 @@
 
 use std::ffi::{c_char, CString};
 
-use awgsf::config::Config;
-use awgsf::program::{load_program, LoadedProgram};
-use awgsf::session::{JobOptions, Session};
+use awgsf_core::config::Config;
+use awgsf_core::program::{load_program, LoadedProgram};
+use awgsf_core::session::{JobOptions, Session};
 use awgsf_tests::bins::library_file;
 use awgsf_tests::scratch::{config_text, toml_str, Scratch, SMALL_PROGRAM};
 
@@ -88,7 +88,6 @@ const OPTS: JobOptions = JobOptions {
     force_trigger: true,
     verify: false,
     threshold_fs: 1e-3,
-    progress: false,
 };
 
 /// The small program with one more segment: a structural change (full upload).

@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use awgsf::config::Config;
-use awgsf::error::exit;
-use awgsf::program::{presets, LoadedProgram, ProgramFormat};
-use awgsf::session::{JobOptions, Session};
+use awgsf_core::config::Config;
+use awgsf_core::error::exit;
+use awgsf_core::program::{presets, LoadedProgram, ProgramFormat};
+use awgsf_core::session::{JobOptions, Session};
 use awgsf_tests::bins::repo_root;
 use awgsf_tests::outcome::awgsf;
 use awgsf_tests::scratch::Scratch;
@@ -117,8 +117,7 @@ fn ci_session(dir: &Path, play_s: f64) -> Session {
 const OPTS: JobOptions = JobOptions {
     force_trigger: false,
     verify: true,
-    threshold_fs: awgsf::verify::DEFAULT_THRESHOLD,
-    progress: false,
+    threshold_fs: awgsf_core::verify::DEFAULT_THRESHOLD,
 };
 
 /// recreate_mol_exp with `from` replaced by `to` in its text.
@@ -147,13 +146,8 @@ const EQUALISE_EDITED: &str = "values = [0.73, 0.68, 0.91, 0.75";
 /// Forces triggers until the card waits in step `step` (at most `limit` triggers).
 fn force_until_step(session: &mut Session, step: u32, limit: usize) {
     for _ in 0..limit {
-        session
-            .card
-            .card
-            .force_trigger()
-            .into_result()
-            .expect("trigger");
-        let st = session.card.card.status().into_result().expect("status");
+        session.card.force_trigger().expect("trigger");
+        let st = session.card.status().expect("status");
         if st.current_step.into_option() == Some(step) {
             return;
         }
@@ -231,7 +225,7 @@ fn hot_swap_rewrites_exactly_the_changed_segments_and_never_plays_a_mix() {
     // rewritten segments are exactly those whose bytes changed.
     let new = session.on_card.as_ref().unwrap().samples.clone();
     let (planned, full) = session
-        .compile(&edited_preset(EQUALISE, EQUALISE_EDITED), false)
+        .compile(&edited_preset(EQUALISE, EQUALISE_EDITED))
         .expect("full compile");
     let seg_names: Vec<String> = planned
         .quantized
@@ -253,7 +247,7 @@ fn hot_swap_rewrites_exactly_the_changed_segments_and_never_plays_a_mix() {
 
     // Play a whole pass with the new data, then stop: the recording is written.
     force_until_step(&mut session, 0, 8);
-    session.card.card.stop().into_result().expect("stop");
+    session.card.stop().expect("stop");
     let trace: Value = serde_json::from_str(
         &std::fs::read_to_string(s.path().join("trace.json")).expect("trace.json"),
     )
@@ -277,8 +271,8 @@ fn hot_swap_rewrites_exactly_the_changed_segments_and_never_plays_a_mix() {
 fn check_no_mix(
     trace: &Value,
     played: &Array2<i16>,
-    old: &[awgsf::render::SegmentSamples],
-    new: &[awgsf::render::SegmentSamples],
+    old: &[awgsf_core::render::SegmentSamples],
+    new: &[awgsf_core::render::SegmentSamples],
     segment_of_slot: &[usize],
     rewritten: &[String],
     seg_names: &[String],

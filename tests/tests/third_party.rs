@@ -2,7 +2,7 @@
 //! alone (`tests/third-party-plugin`, the example of
 //! `docs/writing-a-hardware-plugin.md`), named in a config by its file path.
 
-use awgsf::error::exit;
+use awgsf_core::error::exit;
 use awgsf_tests::bins::library_file;
 use awgsf_tests::outcome::awgsf;
 use awgsf_tests::scratch::{config_text, toml_str, Scratch, SMALL_PROGRAM};

@@ -11,7 +11,7 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use awgsf_core::error::{Error, Result};
 
 use super::host_info::HostInfo;
 use super::summary::WorkloadResult;
@@ -80,7 +80,10 @@ pub fn row(host: &HostInfo, r: &WorkloadResult) -> Vec<String> {
 }
 
 fn io(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::io("cannot write the benchmark log", path, e)
+    Error::io_message(format!(
+        "cannot write the benchmark log {}: {e}",
+        path.display()
+    ))
 }
 
 /// Appends one row per result to `path`, writing the header first when the file is

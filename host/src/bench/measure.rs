@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, PluginRef};
-use crate::error::Result;
-use crate::session::{peak_rss_bytes, Session};
+use awgsf_core::config::{Config, PluginRef};
+use awgsf_core::error::Result;
+use awgsf_core::session::{peak_rss_bytes, Session};
 
 use super::workload;
 
@@ -109,7 +109,7 @@ pub fn measure(config: Config, workload: &str) -> Result<Measurement> {
     let loaded = workload::program(workload)?;
     let session = Session::open(config)?;
     let baseline_rss_bytes = current_rss_bytes();
-    let (planned, samples) = session.compile(&loaded, false)?;
+    let (planned, samples) = session.compile(&loaded)?;
     let output_bytes = samples
         .iter()
         .map(|s| s.codes.len() as u64 * 2)

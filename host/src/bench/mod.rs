@@ -18,7 +18,7 @@ pub mod workload;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::error::{Error, Result};
+use awgsf_core::error::{Error, Result};
 
 use measure::{Measurement, Overrides};
 use summary::WorkloadResult;
@@ -83,7 +83,7 @@ fn measure_in_child(exe: &Path, plan: &BenchPlan, workload: &str) -> Result<Meas
             .map_or("was killed (out of memory?)".to_string(), |c| {
                 format!("exited with code {c}")
             });
-        return Err(Error::Synthesis(format!(
+        return Err(Error::synthesis(format!(
             "workload `{workload}`: the measuring process {how}"
         )));
     }

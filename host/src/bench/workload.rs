@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::program::{
+use awgsf_core::program::{
     load_program, numeric::linspace, presets, ChannelOps, InterpKind, LoadedProgram, PhaseMode,
     Program, ProgramBuilder, ProgramError, SourceMap,
 };
@@ -117,7 +117,7 @@ pub fn grid_program(n: usize, amp: f64) -> Result<Program, ProgramError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::digest::program_digest;
+    use awgsf_core::program::digest::program_digest;
 
     #[test]
     fn the_large_preset_is_the_100_tone_grid() {

@@ -346,7 +346,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_verify: bool,
     /// Jumps above this fraction of full scale are reported (a finite number > 0).
-    #[arg(long, default_value_t = crate::verify::DEFAULT_THRESHOLD, value_name = "FRACTION",
+    #[arg(long, default_value_t = awgsf_core::verify::DEFAULT_THRESHOLD, value_name = "FRACTION",
           value_parser = positive)]
     pub glitch_threshold: f64,
     /// Exit 0 even when unrequested discontinuities are found.

@@ -1,9 +1,9 @@
 //! Commands that need no plugins: `inspect`, `presets`, `convert`.
 
-use crate::error::{exit, Error};
-use crate::pipeline::{quantize, resolve, QuantLimits};
-use crate::program::{load_program, presets, save_program, LoadedProgram, ProgramFormat};
 use crate::report::inspect::InspectReport;
+use awgsf_core::error::{exit, Error};
+use awgsf_core::pipeline::{quantize, resolve, QuantLimits};
+use awgsf_core::program::{load_program, presets, save_program, LoadedProgram, ProgramFormat};
 
 use super::args::{ConvertArgs, InspectArgs, PresetsArgs, Stage};
 
@@ -74,7 +74,7 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
             "name": name,
             "segments": p.segments.len(),
             "logical_channels": p.logical_channels,
-            "digest": crate::program::digest::program_digest(p),
+            "digest": awgsf_core::program::digest::program_digest(p),
         }));
     }
     if a.json {
@@ -108,7 +108,7 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
 pub fn convert(a: &ConvertArgs) -> Result<i32, Error> {
     let loaded = load(&a.input)?;
     if a.output.exists() && !a.overwrite {
-        return Err(Error::Io(format!(
+        return Err(Error::io_message(format!(
             "{} already exists; pass --overwrite to replace it",
             a.output.display()
         )));
@@ -120,12 +120,13 @@ pub fn convert(a: &ConvertArgs) -> Result<i32, Error> {
         )));
     }
     // The program was read and checked above: what fails now is the write.
-    let format = save_program(&loaded.program, &a.output).map_err(|e| Error::Io(e.to_string()))?;
+    let format =
+        save_program(&loaded.program, &a.output).map_err(|e| Error::io_message(e.to_string()))?;
     eprintln!(
         "wrote {} ({}), digest {}",
         a.output.display(),
         format.name(),
-        crate::program::digest::program_digest(&loaded.program)
+        awgsf_core::program::digest::program_digest(&loaded.program)
     );
     Ok(exit::OK)
 }
@@ -135,11 +136,9 @@ pub fn convert(a: &ConvertArgs) -> Result<i32, Error> {
 fn inspect_rendered(a: &InspectArgs, loaded: &LoadedProgram) -> Result<i32, Error> {
     use crate::report::inspect::RenderedChannel;
     let config = super::run::load_config(&a.config)?;
-    let session = crate::session::Session::open(config)?;
-    let compiled = session.compile(
-        loaded,
-        !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    );
+    let mut session = awgsf_core::session::Session::open(config)?;
+    crate::progress::attach(&mut session, a.json);
+    let compiled = session.compile(loaded);
     let _ = session.close();
     let (planned, samples) = compiled?;
     let mut report = InspectReport::quantized(&loaded.source, &loaded.program, &planned.quantized);

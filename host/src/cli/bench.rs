@@ -5,8 +5,8 @@ use crate::bench::host_info::HostInfo;
 use crate::bench::measure::{measure, Overrides};
 use crate::bench::report::BenchReport;
 use crate::bench::{csv_log, workload, BenchPlan};
-use crate::error::{exit, Error};
-use crate::session::Session;
+use awgsf_core::error::{exit, Error};
+use awgsf_core::session::Session;
 
 use super::args::{BenchArgs, BenchWorkerArgs, SynthesisOverrideArgs};
 use super::run::load_config;

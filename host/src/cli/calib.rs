@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::calib::{fit_files, FitInput, FitOptions, FreqUnit, InputFormat};
-use crate::error::{exit, Error};
+use awgsf_core::calib::{fit_files, FitInput, FitOptions, FreqUnit, InputFormat};
+use awgsf_core::error::{exit, Error};
 
 use super::args::CalibFitArgs;
 
@@ -62,13 +62,10 @@ pub fn fit(a: &CalibFitArgs) -> Result<i32, Error> {
         ..FitOptions::default()
     };
     let t = std::time::Instant::now();
-    let report = fit_files(&inputs, &opts).map_err(|e| Error::Calibration(e.to_string()))?;
+    let report = fit_files(&inputs, &opts)?;
     let elapsed = t.elapsed().as_secs_f64();
     if let Some(out) = &a.write_out {
-        report
-            .setup
-            .write_json(out)
-            .map_err(|e| Error::Calibration(e.to_string()))?;
+        report.setup.write_json(out)?;
     }
     if a.json {
         let v = serde_json::json!({

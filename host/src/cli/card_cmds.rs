@@ -4,19 +4,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use abi_stable::std_types::RSliceMut;
 use awgsf_plugin_api::{CardFeatures, PluginRole};
 use serde::Serialize;
 
-use crate::config::{CardFigures, Config, MemoryFigures, PluginRef, SegmentUse};
-use crate::error::{exit, Error};
-use crate::machine::{open_card, search_path};
-use crate::pipeline::{quantize, resolve, QuantLimits};
-use crate::plugins::{probe_file, LoadError};
-use crate::program::builder::ChannelOps;
-use crate::program::{InterpKind, LoadedProgram, ProgramBuilder};
 use crate::report::table::{new_table, seconds};
-use crate::session::{JobOptions, Session};
+use awgsf_core::config::{CardFigures, Config, MemoryFigures, PluginRef, SegmentUse};
+use awgsf_core::error::{exit, Error};
+use awgsf_core::machine::{open_card, search_path};
+use awgsf_core::pipeline::{quantize, resolve, QuantLimits};
+use awgsf_core::plugins::{probe_file, LoadError};
+use awgsf_core::program::builder::ChannelOps;
+use awgsf_core::program::{InterpKind, LoadedProgram, ProgramBuilder};
+use awgsf_core::session::{JobOptions, Session};
 
 use super::args::{ConfigCheckArgs, PluginsArgs, SmokeArgs};
 use super::basic::load;
@@ -84,10 +83,10 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
                 let settings = settings_for(&name, &path);
                 let probe = match pf.role {
                     PluginRole::Synthesis => {
-                        crate::plugins::load_synthesis(&path).map(|p| p.probe(&settings))
+                        awgsf_core::plugins::load_synthesis(&path).map(|p| p.probe(&settings))
                     }
                     PluginRole::Hardware => {
-                        crate::plugins::load_hardware(&path).map(|p| p.probe(&settings))
+                        awgsf_core::plugins::load_hardware(&path).map(|p| p.probe(&settings))
                     }
                 };
                 let (available, device, detail) = match probe {
@@ -186,7 +185,7 @@ pub fn config_check(a: &ConfigCheckArgs) -> Result<i32, Error> {
     let sp = search_path(&config);
     let mut card = open_card(&config, &sp)?;
     let figures = CardFigures::compute(&config, &card.info);
-    let _ = card.card.close();
+    let _ = card.close();
     let figures = figures?;
     let program = match (&a.preset, &a.program) {
         (Some(p), _) => Some(load(&format!("preset:{p}"))?),
@@ -292,8 +291,7 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
         let opts = JobOptions {
             force_trigger: false,
             verify: true,
-            threshold_fs: crate::verify::DEFAULT_THRESHOLD,
-            progress: false,
+            threshold_fs: awgsf_core::verify::DEFAULT_THRESHOLD,
         };
         let run = s.run(smoke_program(&config), &opts);
         let ok = record(
@@ -317,18 +315,14 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
             let t = Instant::now();
             let r = s
                 .card
-                .card
                 .force_trigger()
-                .into_result()
                 .map(|_| "trigger forced".to_string())
                 .map_err(|e| e.to_string());
             record("force trigger", t, r);
             let t = Instant::now();
             let r = s
                 .card
-                .card
                 .status()
-                .into_result()
                 .map(|st| {
                     format!(
                         "running {}, step {:?}, {}",
@@ -354,9 +348,7 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
         let t = Instant::now();
         let r = s
             .card
-            .card
             .stop()
-            .into_result()
             .map(|_| "stopped".to_string())
             .map_err(|e| e.to_string());
         record("stop", t, r);
@@ -414,15 +406,7 @@ fn rewrite_first_slot(s: &mut Session) -> Result<String, String> {
     let data = &on_card.samples[seg];
     let name = on_card.planned.quantized.segments[seg].segment.name.clone();
     s.card
-        .card
-        .update_segment(&awgsf_plugin_api::SegmentData {
-            index: 0,
-            name: abi_stable::std_types::RStr::from(name.as_str()),
-            n_samples: data.n_samples,
-            n_channels: data.n_channels,
-            samples: abi_stable::std_types::RSlice::from_slice(&data.codes),
-        })
-        .into_result()
+        .update_segment(0, &name, data.n_samples, data.n_channels, &data.codes)
         .map(|_| format!("segment '{name}' rewritten while playing"))
         .map_err(|e| e.to_string())
 }
@@ -435,9 +419,7 @@ fn read_back_all(s: &mut Session) -> Result<String, String> {
         let want = &on_card.samples[seg].codes;
         let mut got = vec![0i16; want.len()];
         s.card
-            .card
-            .read_back(slot as u32, RSliceMut::from_mut_slice(&mut got))
-            .into_result()
+            .read_back(slot as u32, &mut got)
             .map_err(|e| e.to_string())?;
         if &got != want {
             bad.push(slot);

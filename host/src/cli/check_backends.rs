@@ -3,16 +3,16 @@
 
 use serde::Serialize;
 
-use crate::compiler::plan;
-use crate::config::PluginRef;
-use crate::error::{exit, Error};
-use crate::machine::search_path;
-use crate::plugins::{load_synthesis, LoadError};
-use crate::program::random::{random_program, RandomSpec};
-use crate::program::{presets, LoadedProgram};
-use crate::render::render_codes;
 use crate::report::table::new_table;
-use crate::session::Session;
+use awgsf_core::compiler::plan;
+use awgsf_core::config::PluginRef;
+use awgsf_core::error::{exit, Error};
+use awgsf_core::machine::search_path;
+use awgsf_core::plugins::{load_synthesis, LoadError};
+use awgsf_core::program::random::{random_program, RandomSpec};
+use awgsf_core::program::{presets, LoadedProgram};
+use awgsf_core::render::render_codes;
+use awgsf_core::session::Session;
 
 use super::args::CheckBackendsArgs;
 use super::run::load_config;
@@ -94,7 +94,7 @@ pub fn check(a: &CheckBackendsArgs) -> Result<i32, Error> {
         );
     }
     if bad > 0 {
-        return Err(Error::Synthesis(format!(
+        return Err(Error::synthesis(format!(
             "{bad} programs differ by more than 1 LSB between {} and {}",
             a.a, a.b
         )));
@@ -131,7 +131,7 @@ fn compare_all(a: &CheckBackendsArgs, session: &Session) -> Result<Vec<Row>, Err
             s.ops
                 .retain(|o| o.channel().is_none_or(|c| keep.iter().any(|k| k == c)));
             s.ops.iter_mut().for_each(|o| {
-                if let crate::program::Op::Parallel { ops, .. } = o {
+                if let awgsf_core::program::Op::Parallel { ops, .. } = o {
                     ops.retain(|x| x.channel().is_none_or(|c| keep.iter().any(|k| k == c)));
                 }
             });

@@ -5,8 +5,8 @@ use awgsf_plugin_api::PluginError;
 use awgsf_test_kit::hardware::{run_suite, Verdict};
 use serde_json::json;
 
-use crate::error::{exit, Error};
-use crate::plugins::{load_hardware, LoadError, SearchPath};
+use awgsf_core::error::{exit, Error};
+use awgsf_core::plugins::{load_hardware, LoadError, SearchPath};
 
 use super::args::CheckPluginArgs;
 

@@ -1,18 +1,18 @@
 //! `awgsf compile`: a program to files through the file-sink backend, with the
 //! config's synthesis and card settings (overridable on the command line).
 
-use std::io::IsTerminal;
+use crate::report::Render;
 use std::path::Path;
 
 use awgsf_plugin_api::output_dir::{self, OutputError, OutputErrorKind, StagedDir};
 use awgsf_plugin_api::ErrorKind;
 use serde_json::json;
 
-use crate::calib::PhysicalSetup;
-use crate::config::{Config, PluginRef, SetupCalibration};
-use crate::error::{exit, Error};
-use crate::render::render_millivolts;
-use crate::session::{JobOptions, Session};
+use awgsf_core::calib::PhysicalSetup;
+use awgsf_core::config::{Config, PluginRef, SetupCalibration};
+use awgsf_core::error::{exit, Error};
+use awgsf_core::render::render_millivolts;
+use awgsf_core::session::{JobOptions, Session};
 
 use super::args::CompileArgs;
 use super::basic::load;
@@ -46,8 +46,7 @@ fn export_config(
         config.compile.quantum_s = q;
     }
     if let Some(path) = &a.setup {
-        let setup =
-            PhysicalSetup::from_file(path).map_err(|e| Error::Calibration(e.to_string()))?;
+        let setup = PhysicalSetup::from_file(path)?;
         let n = setup.n_channels() as u32;
         config.card.channels = (0..n).collect();
         config.card.amplitude_mv = vec![config.compile.full_scale_mv.unwrap_or(1000.0); n as usize];
@@ -69,7 +68,7 @@ pub const MV_FORMAT: &str = "awgsf-millivolts";
 fn write_millivolts(
     dir: &Path,
     names: &[&str],
-    mv: &[crate::render::SegmentMillivolts],
+    mv: &[awgsf_core::render::SegmentMillivolts],
     overwrite: bool,
 ) -> Result<(), Error> {
     use ndarray::ShapeBuilder;
@@ -88,7 +87,7 @@ fn write_millivolts(
             std::fs::File::create(&path).map_err(|e| Error::io("cannot create", &path, e))?;
         let mut w = std::io::BufWriter::new(file);
         view.write_npy(&mut w)
-            .map_err(|e| Error::io("cannot write", &path, e))?;
+            .map_err(|e| Error::io_message(format!("cannot write {}: {e}", path.display())))?;
         std::io::Write::flush(&mut w).map_err(|e| Error::io("cannot write", &path, e))?;
         files.push(json!({
             "index": i, "name": name, "file": file_name,
@@ -117,7 +116,7 @@ fn write_millivolts(
 pub(super) fn output_error(option: &str, e: OutputError) -> Error {
     match e.kind {
         OutputErrorKind::Refused => Error::Usage(format!("{option} {e}")),
-        OutputErrorKind::Exists | OutputErrorKind::Io => Error::Io(e.message),
+        OutputErrorKind::Exists | OutputErrorKind::Io => Error::io_message(e.message),
     }
 }
 
@@ -154,7 +153,7 @@ fn check_targets<'p>(
 fn sink_error(e: Error) -> Error {
     match e {
         Error::Hardware { what, error } if error.kind == ErrorKind::IO => {
-            Error::Io(format!("{what}: {}", error.message))
+            Error::io_message(format!("{what}: {}", error.message))
         }
         e => e,
     }
@@ -174,11 +173,11 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
     let config = export_config(a, config, out_str, overwrite)?;
     let loaded = load(&a.program.spec())?;
     let mut session = Session::open(config)?;
+    crate::progress::attach(&mut session, a.json);
     let opts = JobOptions {
         force_trigger: false,
         verify: true,
-        threshold_fs: crate::verify::DEFAULT_THRESHOLD,
-        progress: !a.json && std::io::stderr().is_terminal(),
+        threshold_fs: awgsf_core::verify::DEFAULT_THRESHOLD,
     };
     let report = session.run(loaded, &opts);
     let report = match report {

@@ -17,7 +17,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, Command};
 
-use crate::error::{exit, Error};
+use awgsf_core::error::{exit, Error};
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {

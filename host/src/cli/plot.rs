@@ -4,17 +4,15 @@
 use std::ops::Range;
 use std::path::Path;
 
-use abi_stable::std_types::RSliceMut;
-
-use crate::calib::{InputFormat, MeasuredData, PhysicalSetup, Sin2Calib};
-use crate::error::{exit, Error};
-use crate::plot::{
+use awgsf_core::calib::{CalibError, InputFormat, MeasuredData, PhysicalSetup, Sin2Calib};
+use awgsf_core::error::{exit, Error};
+use awgsf_core::program::LoadedProgram;
+use awgsf_core::session::{JobOptions, Session};
+use awgsf_plot::{
     calibration, grid, samples, spectrogram, tones_at, Boundary, CalibrationOptions, GridOptions,
     NamedFit, PixelSize, PowerPoint, SampleSource, SampleStream, SampleUnits, SamplesOptions,
     SegmentSamples, SpectrogramOptions, TimeAxis, TimelineOptions,
 };
-use crate::program::LoadedProgram;
-use crate::session::{JobOptions, Session};
 
 use super::args::{PlotArgs, PlotKind};
 use super::basic::load;
@@ -24,7 +22,7 @@ fn usage(m: impl Into<String>) -> Error {
     Error::Usage(m.into())
 }
 
-fn plot_err(e: crate::plot::PlotError) -> Error {
+fn plot_err(e: awgsf_plot::PlotError) -> Error {
     Error::Plot(e)
 }
 
@@ -127,7 +125,7 @@ fn program_plot(
 ) -> Result<std::path::PathBuf, Error> {
     let settings = session.compile_settings(&loaded.program.logical_channels)?;
     if kind == PlotKind::Timeline || kind == PlotKind::Grid {
-        let planned = crate::compiler::plan(loaded, &settings)?;
+        let planned = awgsf_core::compiler::plan(loaded, &settings)?;
         let q = &planned.quantized;
         let names: Vec<String> = q.segments.iter().map(|s| s.segment.name.clone()).collect();
         if kind == PlotKind::Timeline {
@@ -151,7 +149,7 @@ fn program_plot(
                 title: a.title.clone(),
                 ..TimelineOptions::default()
             };
-            return crate::plot::timeline(q, &opts, &a.out, px).map_err(plot_err);
+            return awgsf_plot::timeline(q, &opts, &a.out, px).map_err(plot_err);
         }
         let (h, v) = a
             .axes
@@ -228,7 +226,7 @@ fn program_plot(
         .as_deref()
         .map(|w| range(w, "--window"))
         .transpose()?;
-    let (planned, data) = session.compile(loaded, false)?;
+    let (planned, data) = session.compile(loaded)?;
     let names: Vec<String> = planned
         .quantized
         .segments
@@ -244,7 +242,6 @@ fn program_plot(
             force_trigger: false,
             verify: false,
             threshold_fs: 0.01,
-            progress: false,
         };
         session.run(loaded.clone(), &opts)?;
         let trace = session.playback()?.ok_or_else(|| {
@@ -257,15 +254,7 @@ fn program_plot(
         let mut memory: Vec<Vec<i16>> = Vec::new();
         for (slot, &seg) in on_card.slots.segment_of_slot.iter().enumerate() {
             let mut buf = vec![0i16; on_card.samples[seg].codes.len()];
-            session
-                .card
-                .card
-                .read_back(slot as u32, RSliceMut::from_mut_slice(&mut buf))
-                .into_result()
-                .map_err(|error| Error::Hardware {
-                    what: "read_back".into(),
-                    error,
-                })?;
+            session.card.read_back(slot as u32, &mut buf)?;
             memory.push(buf);
         }
         let w = window
@@ -348,15 +337,18 @@ fn program_plot(
 
 /// The calibration of hardware channel `hw` in a setup or calibration file.
 fn calibration_file(path: &Path, hw: u32) -> Result<Sin2Calib, Error> {
-    let cal_err = |e: crate::calib::CalibError| Error::Calibration(e.to_string());
-    let (v, file) = crate::setup::read_calibration_json(path)?;
+    let (v, file) = awgsf_core::layout::read_calibration_json(path)?;
     if v.get("channel_calibrations").is_some() {
-        let setup = PhysicalSetup::from_json_value(&v, &file).map_err(cal_err)?;
+        let setup = PhysicalSetup::from_json_value(&v, &file)?;
         return setup.calibration(hw).cloned().ok_or_else(|| {
-            Error::Calibration(format!("{file}: hardware channel {hw} has no calibration"))
+            Error::Calibration(CalibError::field(
+                &file,
+                &format!("channel_calibrations[{hw}]"),
+                "this hardware channel has no calibration",
+            ))
         });
     }
-    Sin2Calib::from_json(&v, &file, "").map_err(cal_err)
+    Ok(Sin2Calib::from_json(&v, &file, "")?)
 }
 
 fn calibration_plot(a: &PlotArgs, px: PixelSize) -> Result<std::path::PathBuf, Error> {
@@ -368,8 +360,7 @@ fn calibration_plot(a: &PlotArgs, px: PixelSize) -> Result<std::path::PathBuf, E
         .fit
         .as_ref()
         .ok_or_else(|| usage("calibration: --fit FILE is needed"))?;
-    let data = MeasuredData::read(data_path, InputFormat::Auto, None)
-        .map_err(|e| Error::Calibration(e.to_string()))?;
+    let data = MeasuredData::read(data_path, InputFormat::Auto, None)?;
     let points: Vec<PowerPoint> = data
         .freqs_hz
         .iter()

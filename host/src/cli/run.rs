@@ -1,11 +1,11 @@
 //! `awgsf run`: the main job, and `--watch` hot swapping.
 
-use std::io::IsTerminal;
+use crate::report::Render;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::error::{exit, Error};
-use crate::session::{JobOptions, Session};
+use awgsf_core::config::Config;
+use awgsf_core::error::{exit, Error};
+use awgsf_core::session::{JobOptions, Session};
 
 use super::args::{ConfigArg, RunArgs};
 use super::basic::load;
@@ -32,11 +32,11 @@ pub fn run(a: &RunArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
     let loaded = load(&a.program.spec())?;
     let mut session = Session::open(config)?;
+    crate::progress::attach(&mut session, a.json);
     let opts = JobOptions {
         force_trigger: a.force_trigger,
         verify: !a.no_verify,
         threshold_fs: a.glitch_threshold,
-        progress: !a.json && std::io::stderr().is_terminal(),
     };
     let report = match session.run(loaded, &opts) {
         Ok(r) => r,

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::error::{exit, Error};
-use crate::program::load_program;
 use crate::report::table::seconds;
-use crate::session::{JobOptions, Session};
+use awgsf_core::error::{exit, Error};
+use awgsf_core::program::load_program;
+use awgsf_core::session::{JobOptions, Session};
 
 use super::signals;
 
@@ -36,19 +36,19 @@ pub fn watch(
             }
         }
     })
-    .map_err(|e| Error::Io(format!("cannot watch {}: {e}", path.display())))?;
+    .map_err(|e| Error::io_message(format!("cannot watch {}: {e}", path.display())))?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     watcher
         .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", dir.display())))?;
+        .map_err(|e| Error::io_message(format!("cannot watch {}: {e}", dir.display())))?;
     eprintln!(
         "watching {} (Ctrl-C, SIGTERM or SIGHUP stops the card and exits)",
         path.display()
     );
-    let mut last = crate::input::read(path).ok();
+    let mut last = awgsf_core::input::read(path).ok();
     while !signals::requested() {
         if rx.recv_timeout(Duration::from_millis(200)).is_err() {
             continue;
@@ -56,7 +56,7 @@ pub fn watch(
         // Let the editor finish writing, then drain duplicate events.
         std::thread::sleep(Duration::from_millis(50));
         while rx.try_recv().is_ok() {}
-        let now = crate::input::read(path).ok();
+        let now = awgsf_core::input::read(path).ok();
         if now == last || now.is_none() {
             continue;
         }

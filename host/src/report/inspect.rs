@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
-use crate::program::Program;
+use awgsf_core::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
+use awgsf_core::program::Program;
 
 use super::table::{new_table, rate, seconds};
 
@@ -67,7 +67,7 @@ pub struct RenderedChannel {
 impl RenderedChannel {
     /// Figures of column `c` of a rendered segment.
     pub fn of(
-        samples: &crate::render::SegmentSamples,
+        samples: &awgsf_core::render::SegmentSamples,
         c: usize,
         hardware_channel: u32,
         full_scale_mv: f64,
@@ -157,7 +157,7 @@ impl InspectReport {
             quantum_samples: None,
             step_samples: None,
             min_samples: None,
-            digest: crate::program::digest::program_digest(program),
+            digest: awgsf_core::program::digest::program_digest(program),
             segments: Vec::new(),
         }
     }

@@ -3,3 +3,9 @@
 pub mod inspect;
 pub mod run;
 pub mod table;
+
+/// A report the CLI prints as text.
+pub trait Render {
+    /// The text summary.
+    fn render(&self) -> String;
+}

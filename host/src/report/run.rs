@@ -1,79 +1,11 @@
 //! The summary `awgsf run` prints.
 
-use serde::Serialize;
-
-use crate::compiler::StageTimings;
-use crate::verify::ContinuityReport;
+use awgsf_core::session::RunReport;
 
 use super::table::{bytes, kv_table, new_table, sci, seconds, sig};
 
-/// Clipping or calibration clamping in one segment and channel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClipRow {
-    /// Segment.
-    pub segment: String,
-    /// Hardware channel.
-    pub hardware_channel: u32,
-    /// Samples clipped.
-    pub clipped_samples: u64,
-    /// Peak before clipping over full scale.
-    pub peak_over_full_scale: f64,
-    /// Tone-samples whose optical power was clamped to what the AOD can reach.
-    pub calib_clamped: u64,
-    /// Largest requested fraction of reachable power.
-    pub calib_max_ratio: f64,
-}
-
-/// What the main job did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RunReport {
-    /// Program source.
-    pub source: String,
-    /// Program digest.
-    pub digest: String,
-    /// Synthesis backend.
-    pub synthesis: String,
-    /// Card.
-    pub card: String,
-    /// Fallback notices.
-    pub notices: Vec<String>,
-    /// Segments.
-    pub segments: usize,
-    /// Slots on the card.
-    pub slots: usize,
-    /// Segments sharing another's slot.
-    pub shared_segments: usize,
-    /// Bytes saved by sharing.
-    pub saved_bytes: u64,
-    /// Steps.
-    pub steps: usize,
-    /// Samples per channel (each segment once).
-    pub samples_per_channel: u64,
-    /// Channels.
-    pub channels: u32,
-    /// Bytes written to the card.
-    pub card_bytes: u64,
-    /// One pass through every segment, seconds.
-    pub duration_s: f64,
-    /// Stage timings.
-    pub timings: StageTimings,
-    /// Samples × tones synthesised.
-    pub tone_samples: u64,
-    /// Over the render time.
-    pub tone_samples_per_s: f64,
-    /// Compile time over program duration (lower is faster).
-    pub real_time_factor: f64,
-    /// Peak resident memory, bytes.
-    pub peak_rss_bytes: Option<u64>,
-    /// Clipped or clamped segments.
-    pub clipping: Vec<ClipRow>,
-    /// Continuity verification.
-    pub continuity: Option<ContinuityReport>,
-}
-
-impl RunReport {
-    /// The text summary.
-    pub fn render(&self) -> String {
+impl super::Render for RunReport {
+    fn render(&self) -> String {
         let mut out = String::new();
         for n in &self.notices {
             out.push_str(&format!("notice: {n}\n"));

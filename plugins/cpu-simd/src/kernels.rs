@@ -14,7 +14,7 @@
 
 use std::f64::consts::FRAC_2_PI;
 
-use awgsf_dsp::LocalPhase;
+use awgsf_math::LocalPhase;
 
 use crate::fastmath::{asin_sqrt, exp, sin_turns};
 use crate::prepare::{AmpModel, Calib, FreqModel};

@@ -7,7 +7,7 @@
 //!
 //! * Steady tones (constant frequency and amplitude) use a complex-rotation
 //!   recurrence, 16 samples per step and two tones per pass, re-anchored every 4096
-//!   samples of a part from the exact closed-form phase of `awgsf-dsp`.
+//!   samples of a part from the exact closed-form phase of `awgsf-math`.
 //! * Tones whose amplitude alone moves use the same rotation, scaled per sample by
 //!   the interpolated (and, on calibrated channels, calibrated) amplitude.
 //! * Tones whose frequency moves are evaluated per sample: local phase polynomial
@@ -114,7 +114,7 @@ struct Item<'p, 'o> {
 
 /// Checks one job's buffer, range and statistics against its segment.
 fn check_job(j: usize, job: &RenderJob<'_>) -> PluginResult<()> {
-    awgsf_dsp::validate_job(j, job).map_err(|e| PluginError::invalid_input(e.0))
+    awgsf_math::validate_job(j, job).map_err(|e| PluginError::invalid_input(e.0))
 }
 
 impl SynthesisBackend for CpuSimd {

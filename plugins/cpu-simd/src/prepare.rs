@@ -5,7 +5,7 @@
 //! a *ramp* tone, evaluated per sample: its amplitude model, and for calibrated
 //! channels its frequency model, are captured here once per part.
 
-use awgsf_dsp::{
+use awgsf_math::{
     calib_g_v0, moves_frequency, tone_amplitude, validate_segment, Dd, ADIABATIC_FLOOR,
 };
 use awgsf_plugin_api::{InterpKind, PartPlan, SegmentPlan, Sin2Calibration, TonePlan};
@@ -307,7 +307,7 @@ fn prepare_part<'a>(
 }
 
 /// Validates `plan` and prepares it.
-pub fn prepare(plan: &SegmentPlan) -> Result<PreparedSegment<'_>, awgsf_dsp::PlanError> {
+pub fn prepare(plan: &SegmentPlan) -> Result<PreparedSegment<'_>, awgsf_math::PlanError> {
     validate_segment(plan)?;
     let fs = plan.sample_rate_hz;
     let channels = plan

@@ -7,7 +7,7 @@
 
 use std::f64::consts::TAU;
 
-use awgsf_dsp::{local_phase, turns_at, LocalPhase};
+use awgsf_math::{local_phase, turns_at, LocalPhase};
 use awgsf_plugin_api::TonePlan;
 use awgsf_plugin_api::{ChannelStats, OutputScale};
 
@@ -216,7 +216,7 @@ struct Writer<'c, 's> {
 /// even, leaving the integer in the low bits of the sum.
 const ROUNDER: f64 = 6755399441055744.0; // 1.5 * 2^52
 
-/// Card codes of a chunk of voltages (exactly [`awgsf_dsp::to_code`]), with per-lane
+/// Card codes of a chunk of voltages (exactly [`awgsf_math::to_code`]), with per-lane
 /// peaks and clip counts; lanes past the data must hold 0.
 #[inline(always)]
 fn codes_chunk(

@@ -93,7 +93,7 @@ proptest! {
         let mut differ = 0usize;
         let nch = seg.channels.len().max(1);
         for (i, (&c, &v)) in codes.iter().zip(&mv).enumerate() {
-            let (from_mv, _) = awgsf_dsp::to_code(v as f64, &seg.channels[i % nch].scale);
+            let (from_mv, _) = awgsf_math::to_code(v as f64, &seg.channels[i % nch].scale);
             prop_assert!((from_mv as i32 - c as i32).abs() <= 1, "{} mV -> {} vs {}", v, from_mv, c);
             differ += (from_mv != c) as usize;
         }

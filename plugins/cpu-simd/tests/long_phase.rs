@@ -5,7 +5,7 @@
 mod common;
 
 use abi_stable::std_types::{RNone, RVec};
-use awgsf_dsp::phase_at;
+use awgsf_math::phase_at;
 use awgsf_plugin_api::{ChannelPlan, InterpKind, OutputScale, PartPlan, SegmentPlan, TonePlan};
 use awgsf_tests::exact_phase::exact_phase;
 use common::{backend, render_i16, render_mv};
@@ -82,7 +82,7 @@ fn check(kind: InterpKind, n: u64, f0: f64, f1: f64) {
         let phi = exact_phase(part, tone, FS, start + i as u64);
         let exact = AMP_MV * phi.sin();
         worst_mv = worst_mv.max((mv[i] as f64 - exact).abs());
-        let (code, _) = awgsf_dsp::to_code(exact, &seg.channels[0].scale);
+        let (code, _) = awgsf_math::to_code(exact, &seg.channels[0].scale);
         assert!(
             (codes[i] as i32 - code as i32).abs() <= 1,
             "{kind:?} sample {}: code {} vs exact {code}",

@@ -50,7 +50,7 @@ proptest! {
         for (i, (&got, &want)) in mv.iter().zip(&expected).enumerate() {
             let tol = 1e-6 * seg.channels[i % nch].scale.full_scale_mv + 1e-7 * want.abs();
             prop_assert!((got as f64 - want).abs() <= tol, "sample {} ch {}: {} vs {}", start + (i / nch) as u64, i % nch, got, want);
-            let (code, _) = awgsf_dsp::to_code(got as f64, &seg.channels[i % nch].scale);
+            let (code, _) = awgsf_math::to_code(got as f64, &seg.channels[i % nch].scale);
             prop_assert!((code as i32 - codes[i] as i32).abs() <= 1);
         }
     }

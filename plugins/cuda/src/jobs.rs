@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use awgsf_dsp::validate_segment;
+use awgsf_math::validate_segment;
 use awgsf_plugin_api::{OutputBuffer, PluginError, PluginResult, RenderJob};
 
 use crate::layout::CELL;
@@ -68,7 +68,7 @@ impl Chunk {
 
 /// Checks one job's buffer, range and statistics against its segment.
 pub fn check_job(j: usize, job: &RenderJob<'_>) -> PluginResult<()> {
-    awgsf_dsp::validate_job(j, job).map_err(|e| PluginError::invalid_input(e.0))
+    awgsf_math::validate_job(j, job).map_err(|e| PluginError::invalid_input(e.0))
 }
 
 /// Checks every job and validates every distinct segment once.

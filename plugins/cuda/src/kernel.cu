@@ -172,7 +172,7 @@ AWGSF_DEV dd linear_shape_sum(u64 k, dd inv_n) {
 }
 
 // sum_{j<k} s(j / n) for the minimum-jerk shape s(u) = 10u^3 - 15u^4 + 6u^5 (the
-// Faulhaber sums collapsed in a = k / n; see awgsf-dsp's phase module).
+// Faulhaber sums collapsed in a = k / n; see awgsf-math's phase module).
 AWGSF_DEV dd min_jerk_shape_sum(u64 k, u64 n, dd inv_n) {
     dd a = dd_mul_d(inv_n, (double)k);
     dd a2 = dd_mul(a, a);
@@ -236,7 +236,7 @@ AWGSF_DEV LocalPoly local_poly(const Ramp& r, const Part& p, u64 anchor) {
     double q3 = delta * b3 * s3;
     double q4 = delta * b4 * s4;
     double q5 = delta * b5 * s5;
-    // Faulhaber rows, accumulated in increasing power of m as in awgsf-dsp.
+    // Faulhaber rows, accumulated in increasing power of m as in awgsf-math.
     double c1 = q0 + q1 * -0.5 + q2 * (1.0 / 6.0) + q4 * (-1.0 / 30.0);
     double c2 = q1 * 0.5 + q2 * -0.5 + q3 * 0.25 + q5 * (-1.0 / 12.0);
     double c3 = q2 * (1.0 / 3.0) + q3 * -0.5 + q4 * (1.0 / 3.0);

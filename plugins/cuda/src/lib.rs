@@ -14,7 +14,7 @@
 //! part of one channel, starting at a multiple of 32 from the part's start. Per tone
 //! the thread computes the exact phase at its cell's first sample from the
 //! closed-form cycle count in double-double arithmetic (the formulas of
-//! `awgsf-dsp`'s phase module, with the reciprocals of `n` and `fs` precomputed in
+//! `awgsf-math`'s phase module, with the reciprocals of `n` and `fs` precomputed in
 //! double-double on the host), then:
 //!
 //! * *steady* tones (constant frequency and amplitude, most samples of a program)
@@ -22,7 +22,7 @@
 //!   `A sin`, `A sin(+d)`: one FMA and one add per tone-sample, accumulated in
 //!   registers, two tones interleaved for instruction-level parallelism;
 //! * *ramp* tones evaluate, per sample, the phase (chirps: the anchor plus the local
-//!   Taylor/Faulhaber polynomial of `awgsf-dsp::local_phase`, then `sinpi`;
+//!   Taylor/Faulhaber polynomial of `awgsf-math::local_phase`, then `sinpi`;
 //!   amplitude-only ramps: the recurrence at unit amplitude), the interpolated
 //!   amplitude (`exp` and `geo_ramp`: the exponential taken exactly at the cell's
 //!   first sample, then stepped by a constant factor), and on calibrated channels
@@ -43,7 +43,7 @@
 //! `geo_ramp` amplitudes at most 31 ulp (~7e-15 relative); `sinpi`/`sincospi`,
 //! `exp`, `asin`, `sqrt` are within a few ulp. Summing `T` tones adds ~T · 2⁻⁵³ · ΣA. For 1000 tones the
 //! total stays below 1e-10 of ΣA, while one card code is 3e-5 of full scale: a code
-//! differs from the exact per-sample `f64` evaluation (`awgsf_dsp::sample_mv` then
+//! differs from the exact per-sample `f64` evaluation (`awgsf_math::sample_mv` then
 //! `to_code`) only where the exact value lies within ~1e-6 code of a rounding
 //! boundary, and then by one. Byte equality with `cpu-simd` is therefore typical but
 //! not guaranteed: the two use different `sin` implementations and anchor spacings.

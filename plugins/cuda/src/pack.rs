@@ -3,15 +3,15 @@
 //! Host work here is proportional to the parts and tones a batch touches, never to
 //! its samples. Each part is prepared once per batch: its tones split into *steady*
 //! ones (constant frequency and amplitude) and *ramp* ones, with the double-double
-//! constants of the closed-form phase computed by `awgsf-dsp`. Calibration figures of
+//! constants of the closed-form phase computed by `awgsf-math`. Calibration figures of
 //! steady tones are the same at every sample, so they are counted here rather than
 //! on the device.
 
 use std::collections::HashMap;
 use std::f64::consts::TAU;
 
-use awgsf_dsp::dd::{two_sum, Dd};
-use awgsf_dsp::{calib_g_v0, moves_frequency, tone_amplitude, ADIABATIC_FLOOR};
+use awgsf_math::dd::{two_sum, Dd};
+use awgsf_math::{calib_g_v0, moves_frequency, tone_amplitude, ADIABATIC_FLOOR};
 use awgsf_plugin_api::{
     ChannelStats, InterpKind, PartPlan, RenderJob, SegmentPlan, Sin2Calibration, TonePlan,
 };

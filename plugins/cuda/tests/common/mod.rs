@@ -6,7 +6,7 @@
 pub mod plans;
 pub mod reference;
 
-use awgsf_dsp::to_code;
+use awgsf_math::to_code;
 use awgsf_plugin_api::{
     ChannelStats, ErrorKind, InterpKind, OutputBuffer, PluginResult, RenderJob, SegmentPlan,
     TonePlan,

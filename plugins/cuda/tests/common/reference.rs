@@ -1,7 +1,7 @@
-//! The exact per-sample evaluation every output is held to: `awgsf_dsp::sample_mv`
+//! The exact per-sample evaluation every output is held to: `awgsf_math::sample_mv`
 //! then `to_code`, and the statistics counted tone-sample by tone-sample.
 
-use awgsf_dsp::{sample_mv, to_code, tone_amplitude, ADIABATIC_FLOOR};
+use awgsf_math::{sample_mv, to_code, tone_amplitude, ADIABATIC_FLOOR};
 use awgsf_plugin_api::{ChannelStats, InterpKind, SegmentPlan};
 
 /// What a range of a segment must render to.
