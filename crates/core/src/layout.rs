@@ -20,7 +20,20 @@ use awgsf_plugin_api::OutputScale;
 pub fn read_calibration_json(path: &Path) -> Result<(Value, String)> {
     let file = path.display().to_string();
     let text = crate::calib::json::read_text(path, &file)?;
-    let v = crate::calib::json::parse(&text, &file)?;
+    let v = crate::calib::json::parse(&text, &file).map_err(|e| match e {
+        CalibError::Syntax {
+            file,
+            line,
+            column,
+            message,
+        } => CalibError::Syntax {
+            file,
+            line,
+            column,
+            message: format!("not valid JSON: {message}"),
+        },
+        e => e,
+    })?;
     Ok((v, file))
 }
 
