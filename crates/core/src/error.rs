@@ -75,8 +75,14 @@ pub enum Error {
     #[error("{0}")]
     Config(#[from] ConfigError),
     /// One or more plugins could not be loaded or opened (all reported together).
-    #[error("{}", plugin_lines(.0))]
-    Plugins(Vec<LoadError>),
+    #[error("{}", plugin_lines(.errors, .notices))]
+    Plugins {
+        /// One error per plugin that failed.
+        errors: Vec<LoadError>,
+        /// What was learnt on the way (a synthesis fallback taken), for whoever reads
+        /// the errors.
+        notices: Vec<String>,
+    },
     /// The card failed; `what` names the operation.
     #[error("card error during {what}: {error}")]
     Hardware {
@@ -135,10 +141,12 @@ fn suffix(cause: &Option<impl fmt::Display>) -> String {
     cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default()
 }
 
-/// One `plugin error: ...` line per plugin that failed.
-fn plugin_lines(list: &[LoadError]) -> String {
-    let lines: Vec<String> = list.iter().map(|e| format!("plugin error: {e}")).collect();
-    lines.join("\n")
+/// A `notice: ...` line per notice, then one `plugin error: ...` line per plugin that
+/// failed.
+fn plugin_lines(errors: &[LoadError], notices: &[String]) -> String {
+    let notices = notices.iter().map(|n| format!("notice: {n}"));
+    let errors = errors.iter().map(|e| format!("plugin error: {e}"));
+    notices.chain(errors).collect::<Vec<_>>().join("\n")
 }
 
 impl Error {
@@ -147,7 +155,7 @@ impl Error {
         match self {
             Error::Program(_) => exit::PROGRAM,
             Error::Config(_) => exit::CONFIG,
-            Error::Plugins(_) => exit::PLUGIN,
+            Error::Plugins { .. } => exit::PLUGIN,
             // A file-writing card (file-sink) that cannot write is a file problem.
             Error::Hardware { error, .. } if error.kind == ErrorKind::IO => exit::IO,
             Error::Hardware { .. } => exit::HARDWARE,
@@ -167,6 +175,14 @@ impl Error {
             Error::Internal(_) => exit::INTERNAL,
             Error::Interrupted => exit::INTERRUPTED,
             Error::Conformance(_) => exit::PLUGIN,
+        }
+    }
+
+    /// Plugins that could not be loaded or opened.
+    pub fn plugins(errors: Vec<LoadError>) -> Error {
+        Error::Plugins {
+            errors,
+            notices: Vec::new(),
         }
     }
 
@@ -205,7 +221,7 @@ impl Error {
 
 impl From<LoadError> for Error {
     fn from(e: LoadError) -> Self {
-        Error::Plugins(vec![e])
+        Error::plugins(vec![e])
     }
 }
 

@@ -30,7 +30,7 @@ struct Row {
 fn open(name: &str, session: &Session) -> Result<awgsf_plugin_api::SynthesizerBox, Error> {
     let sp = search_path(&session.config);
     let path = sp.resolve(name, None).map_err(|looked| {
-        Error::Plugins(vec![LoadError::NotFound {
+        Error::plugins(vec![LoadError::NotFound {
             spec: name.into(),
             looked,
         }])
@@ -42,7 +42,7 @@ fn open(name: &str, session: &Session) -> Result<awgsf_plugin_api::SynthesizerBo
         .settings_json(plugin.info.name.as_str());
     let probe = plugin.probe(&settings);
     if !probe.available {
-        return Err(Error::Plugins(vec![LoadError::Open {
+        return Err(Error::plugins(vec![LoadError::Open {
             name: name.into(),
             error: awgsf_plugin_api::PluginError::not_available(probe.detail.to_string()),
         }]));

@@ -15,7 +15,7 @@ pub fn check(a: &CheckPluginArgs) -> Result<i32, Error> {
     let path = SearchPath::standard(&[])
         .resolve(&a.plugin, None)
         .map_err(|looked| {
-            Error::Plugins(vec![LoadError::NotFound {
+            Error::plugins(vec![LoadError::NotFound {
                 spec: a.plugin.clone(),
                 looked,
             }])

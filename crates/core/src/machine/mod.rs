@@ -137,10 +137,11 @@ pub fn open_machine(config: &Config) -> Result<(Synthesis, Card, CardFigures)> {
         }
         (s, c) => {
             let mut errors = Vec::new();
+            let mut notices = Vec::new();
             match s {
                 Err(e) => errors.extend(e),
                 // The fallback taken still matters to someone reading the card error.
-                Ok(s) => s.notices.iter().for_each(|n| eprintln!("notice: {n}")),
+                Ok(s) => notices = s.notices,
             }
             match c {
                 Err(e) => errors.push(e),
@@ -148,7 +149,7 @@ pub fn open_machine(config: &Config) -> Result<(Synthesis, Card, CardFigures)> {
                     let _ = card.close();
                 }
             }
-            Err(Error::Plugins(errors))
+            Err(Error::Plugins { errors, notices })
         }
     }
 }
