@@ -12,7 +12,7 @@ use awgsf_core::config::{CardFigures, Config, MemoryFigures, PluginRef, SegmentU
 use awgsf_core::error::{exit, Error};
 use awgsf_core::machine::{open_card, search_path};
 use awgsf_core::pipeline::{quantize, resolve, QuantLimits};
-use awgsf_core::plugins::{probe_file, LoadError};
+use awgsf_core::plugins::{probe_file, LoadError, SearchPath};
 use awgsf_core::program::builder::ChannelOps;
 use awgsf_core::program::{InterpKind, LoadedProgram, ProgramBuilder};
 use awgsf_core::session::{JobOptions, Session};
@@ -46,22 +46,21 @@ struct PluginRow {
 pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
     let sp = search_path(&config);
-    // A plugin is the config's backend when named by its plugin name or by its file.
-    let settings_for = |name: &str, path: &Path| -> String {
-        let is = |r: &PluginRef| match r {
-            PluginRef::Name(n) => n == name,
-            PluginRef::Path(p) => p == path,
-        };
-        if is(&config.hardware.backend) {
-            config.hardware.settings_json()
-        } else if config.synthesis.candidates().any(is) {
-            config.synthesis.settings_json(name)
-        } else {
-            "{}".into()
-        }
-    };
-    // Plugins found by name in the search path, then those the config names by path
-    // (any file name: a third-party plugin need not be called `awgsf_*`).
+    let rows: Vec<PluginRow> = plugin_files(&config, &sp)
+        .into_iter()
+        .filter_map(|(path, named_by_config)| plugin_row(&config, &path, named_by_config))
+        .collect();
+    if a.json {
+        return json_out(&rows);
+    }
+    print_plugins(&rows, &sp);
+    Ok(exit::OK)
+}
+
+/// Plugins found by name in the search path, then those the config names by path
+/// (any file name: a third-party plugin need not be called `awgsf_*`); true for
+/// the files the config names.
+fn plugin_files(config: &Config, sp: &SearchPath) -> Vec<(PathBuf, bool)> {
     let mut files: Vec<(PathBuf, bool)> = sp.all_files().into_iter().map(|f| (f, false)).collect();
     let configured = std::iter::once(&config.hardware.backend)
         .chain(std::iter::once(&config.synthesis.backend))
@@ -74,57 +73,77 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
             }
         }
     }
-    let mut rows = Vec::new();
-    for (path, named_by_config) in files {
-        let file = path.display().to_string();
-        match probe_file(&path) {
-            Ok((pf, info)) => {
-                let name = info.name.to_string();
-                let settings = settings_for(&name, &path);
-                let probe = match pf.role {
-                    PluginRole::Synthesis => {
-                        awgsf_core::plugins::load_synthesis(&path).map(|p| p.probe(&settings))
-                    }
-                    PluginRole::Hardware => {
-                        awgsf_core::plugins::load_hardware(&path).map(|p| p.probe(&settings))
-                    }
-                };
-                let (available, device, detail) = match probe {
-                    Ok(p) => (p.available, p.device.to_string(), p.detail.to_string()),
-                    Err(e) => (false, String::new(), e.to_string()),
-                };
-                rows.push(PluginRow {
-                    name,
-                    role: pf.role.as_str().into(),
-                    version: info.version.to_string(),
-                    api_version: pf.api_version,
-                    file,
-                    available,
-                    device,
-                    detail,
-                });
-            }
-            // Other libraries in the plugin directories are not listed; a file the
-            // config names is, with why it cannot be used.
-            Err(LoadError::NotAPlugin { .. }) if !named_by_config => {}
-            Err(e) => rows.push(PluginRow {
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default(),
-                role: "?".into(),
-                version: "?".into(),
-                api_version: "?".into(),
+    files
+}
+
+/// The settings the config gives the plugin `name` at `path`: a plugin is the
+/// config's backend when named by its plugin name or by its file.
+fn plugin_settings(config: &Config, name: &str, path: &Path) -> String {
+    let is = |r: &PluginRef| match r {
+        PluginRef::Name(n) => n == name,
+        PluginRef::Path(p) => p == path,
+    };
+    if is(&config.hardware.backend) {
+        config.hardware.settings_json()
+    } else if config.synthesis.candidates().any(is) {
+        config.synthesis.settings_json(name)
+    } else {
+        "{}".into()
+    }
+}
+
+/// The row of one plugin file, probed with its settings; `None` for a library that
+/// is no plugin and that the config does not name.
+fn plugin_row(config: &Config, path: &Path, named_by_config: bool) -> Option<PluginRow> {
+    let file = path.display().to_string();
+    match probe_file(path) {
+        Ok((pf, info)) => {
+            let name = info.name.to_string();
+            let settings = plugin_settings(config, &name, path);
+            let probe = match pf.role {
+                PluginRole::Synthesis => {
+                    awgsf_core::plugins::load_synthesis(path).map(|p| p.probe(&settings))
+                }
+                PluginRole::Hardware => {
+                    awgsf_core::plugins::load_hardware(path).map(|p| p.probe(&settings))
+                }
+            };
+            let (available, device, detail) = match probe {
+                Ok(p) => (p.available, p.device.to_string(), p.detail.to_string()),
+                Err(e) => (false, String::new(), e.to_string()),
+            };
+            Some(PluginRow {
+                name,
+                role: pf.role.as_str().into(),
+                version: info.version.to_string(),
+                api_version: pf.api_version,
                 file,
-                available: false,
-                device: String::new(),
-                detail: e.to_string(),
-            }),
+                available,
+                device,
+                detail,
+            })
         }
+        // Other libraries in the plugin directories are not listed; a file the
+        // config names is, with why it cannot be used.
+        Err(LoadError::NotAPlugin { .. }) if !named_by_config => None,
+        Err(e) => Some(PluginRow {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            role: "?".into(),
+            version: "?".into(),
+            api_version: "?".into(),
+            file,
+            available: false,
+            device: String::new(),
+            detail: e.to_string(),
+        }),
     }
-    if a.json {
-        return json_out(&rows);
-    }
+}
+
+/// The plugins as a table, then the directories searched.
+fn print_plugins(rows: &[PluginRow], sp: &SearchPath) {
     let mut t = new_table(
         &[
             "plugin",
@@ -136,7 +155,7 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
         ],
         &[false; 6],
     );
-    for r in &rows {
+    for r in rows {
         let what = match (r.device.is_empty(), r.detail.is_empty()) {
             (false, false) => format!("{} — {}", r.device, r.detail),
             (false, true) => r.device.clone(),
@@ -157,7 +176,6 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
         .map(|(d, why)| format!("{} ({why})", d.display()))
         .collect();
     println!("{t}\nsearched: {}", dirs.join(", "));
-    Ok(exit::OK)
 }
 
 #[derive(Serialize)]
@@ -256,24 +274,32 @@ struct SmokeStep {
     seconds: f64,
 }
 
-/// `awgsf smoke`: each step is run and reported pass/fail; the card is stopped and
-/// closed at the end whatever happened.
-pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
-    let config = load_config(&a.config)?;
-    let mut steps: Vec<SmokeStep> = Vec::new();
-    let mut record = |step: &str, t: Instant, r: Result<String, String>| -> bool {
+/// The steps of a smoke test so far.
+#[derive(Default)]
+struct SmokeLog(Vec<SmokeStep>);
+
+impl SmokeLog {
+    /// Records a step started at `t`; true when it passed.
+    fn record(&mut self, step: &str, t: Instant, r: Result<String, String>) -> bool {
         let pass = r.is_ok();
-        steps.push(SmokeStep {
+        self.0.push(SmokeStep {
             step: step.into(),
             pass,
             detail: r.unwrap_or_else(|e| e),
             seconds: t.elapsed().as_secs_f64(),
         });
         pass
-    };
+    }
+}
+
+/// `awgsf smoke`: each step is run and reported pass/fail; the card is stopped and
+/// closed at the end whatever happened.
+pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
+    let config = load_config(&a.config)?;
+    let mut log = SmokeLog::default();
     let t = Instant::now();
     let session = Session::open(config.clone()).map_err(|e| e.to_string());
-    let ok = record(
+    let ok = log.record(
         "open plugins and card",
         t,
         session
@@ -286,100 +312,120 @@ pub fn smoke(a: &SmokeArgs) -> Result<i32, Error> {
             })
             .map_err(|e| e.clone()),
     );
-    if let (true, Ok(mut s)) = (ok, session) {
-        let t = Instant::now();
-        let opts = JobOptions {
-            force_trigger: false,
-            verify: true,
-            threshold_fs: awgsf_core::verify::DEFAULT_THRESHOLD,
-        };
-        let run = s.run(smoke_program(&config), &opts);
-        let ok = record(
-            "compile, configure, upload, start (armed)",
-            t,
-            run.as_ref()
-                .map(|r| {
-                    format!(
-                        "{} segments, {} bytes; {}",
-                        r.segments,
-                        r.card_bytes,
-                        r.continuity
-                            .as_ref()
-                            .map(|c| c.summary())
-                            .unwrap_or_default()
-                    )
-                })
-                .map_err(|e| e.to_string()),
-        );
-        if ok {
-            let t = Instant::now();
-            let r = s
-                .card
-                .force_trigger()
-                .map(|_| "trigger forced".to_string())
-                .map_err(|e| e.to_string());
-            record("force trigger", t, r);
-            let t = Instant::now();
-            let r = s
-                .card
-                .status()
-                .map(|st| {
-                    format!(
-                        "running {}, step {:?}, {}",
-                        st.running,
-                        st.current_step.into_option(),
-                        st.detail
-                    )
-                })
-                .map_err(|e| e.to_string());
-            record("status", t, r);
-            let t = Instant::now();
-            if s.card.info.features.contains(CardFeatures::HOT_SWAP) {
-                let r = rewrite_first_slot(&mut s);
-                record("hot-swap one segment (same data)", t, r);
-            } else {
-                record(
-                    "hot-swap one segment",
-                    t,
-                    Ok("not supported by this card (skipped)".into()),
-                );
-            }
-        }
-        let t = Instant::now();
-        let r = s
-            .card
-            .stop()
-            .map(|_| "stopped".to_string())
-            .map_err(|e| e.to_string());
-        record("stop", t, r);
-        // Cards read memory back only while stopped (the memory-test mode).
-        if ok && s.card.info.features.contains(CardFeatures::MEMORY_READBACK) {
-            let t = Instant::now();
-            let r = read_back_all(&mut s);
-            record("read segments back", t, r);
-        } else if ok {
-            record(
-                "read segments back",
-                Instant::now(),
-                Ok("not supported by this card (skipped)".into()),
-            );
-        }
-        let t = Instant::now();
-        let r = s
-            .close()
-            .map(|_| "closed".to_string())
-            .map_err(|e| e.to_string());
-        record("close", t, r);
+    if let (true, Ok(s)) = (ok, session) {
+        smoke_open_card(&mut log, s, &config);
     }
+    report_smoke(&log.0, a.json)
+}
+
+/// The steps on an open card: play the smoke program, then stop, read back and
+/// close whatever happened.
+fn smoke_open_card(log: &mut SmokeLog, mut s: Session, config: &Config) {
+    let ok = smoke_play(log, &mut s, config);
+    let t = Instant::now();
+    let r = s
+        .card
+        .stop()
+        .map(|_| "stopped".to_string())
+        .map_err(|e| e.to_string());
+    log.record("stop", t, r);
+    // Cards read memory back only while stopped (the memory-test mode).
+    if ok && s.card.info.features.contains(CardFeatures::MEMORY_READBACK) {
+        let t = Instant::now();
+        let r = read_back_all(&mut s);
+        log.record("read segments back", t, r);
+    } else if ok {
+        log.record(
+            "read segments back",
+            Instant::now(),
+            Ok("not supported by this card (skipped)".into()),
+        );
+    }
+    let t = Instant::now();
+    let r = s
+        .close()
+        .map(|_| "closed".to_string())
+        .map_err(|e| e.to_string());
+    log.record("close", t, r);
+}
+
+/// Uploads and starts the smoke program; when that worked, forces the trigger,
+/// reads the status and hot-swaps a segment. True when the upload worked.
+fn smoke_play(log: &mut SmokeLog, s: &mut Session, config: &Config) -> bool {
+    let t = Instant::now();
+    let opts = JobOptions {
+        force_trigger: false,
+        verify: true,
+        threshold_fs: awgsf_core::verify::DEFAULT_THRESHOLD,
+    };
+    let run = s.run(smoke_program(config), &opts);
+    let ok = log.record(
+        "compile, configure, upload, start (armed)",
+        t,
+        run.as_ref()
+            .map(|r| {
+                format!(
+                    "{} segments, {} bytes; {}",
+                    r.segments,
+                    r.card_bytes,
+                    r.continuity
+                        .as_ref()
+                        .map(|c| c.summary())
+                        .unwrap_or_default()
+                )
+            })
+            .map_err(|e| e.to_string()),
+    );
+    if !ok {
+        return false;
+    }
+    let t = Instant::now();
+    let r = s
+        .card
+        .force_trigger()
+        .map(|_| "trigger forced".to_string())
+        .map_err(|e| e.to_string());
+    log.record("force trigger", t, r);
+    let t = Instant::now();
+    let r = s
+        .card
+        .status()
+        .map(|st| {
+            format!(
+                "running {}, step {:?}, {}",
+                st.running,
+                st.current_step.into_option(),
+                st.detail
+            )
+        })
+        .map_err(|e| e.to_string());
+    log.record("status", t, r);
+    let t = Instant::now();
+    if s.card.info.features.contains(CardFeatures::HOT_SWAP) {
+        let r = rewrite_first_slot(s);
+        log.record("hot-swap one segment (same data)", t, r);
+    } else {
+        log.record(
+            "hot-swap one segment",
+            t,
+            Ok("not supported by this card (skipped)".into()),
+        );
+    }
+    true
+}
+
+/// Prints the steps (a table, or JSON) and gives the exit code: OK when every
+/// step passed.
+fn report_smoke(steps: &[SmokeStep], json: bool) -> Result<i32, Error> {
     let all = steps.iter().all(|s| s.pass);
-    if a.json {
+    if json {
         json_out(&steps)?;
     } else {
         let mut t = new_table(
             &["step", "result", "time", "detail"],
             &[false, false, true, false],
         );
-        for s in &steps {
+        for s in steps {
             t.add_row(vec![
                 s.step.clone(),
                 if s.pass { "PASS" } else { "FAIL" }.into(),

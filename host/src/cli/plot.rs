@@ -2,10 +2,12 @@
 //! and of a calibration.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use awgsf_core::calib::{CalibError, InputFormat, MeasuredData, PhysicalSetup, Sin2Calib};
+use awgsf_core::compiler::CompileSettings;
 use awgsf_core::error::{exit, Error};
+use awgsf_core::pipeline::QuantizedProgram;
 use awgsf_core::program::LoadedProgram;
 use awgsf_core::session::{JobOptions, Session};
 use awgsf_plot::{
@@ -13,6 +15,7 @@ use awgsf_plot::{
     NamedFit, PixelSize, PowerPoint, SampleSource, SampleStream, SampleUnits, SamplesOptions,
     SegmentSamples, SpectrogramOptions, TimeAxis, TimelineOptions,
 };
+use awgsf_plugin_api::OutputScale;
 
 use super::args::{PlotArgs, PlotKind};
 use super::basic::load;
@@ -116,98 +119,132 @@ pub fn plot(a: &PlotArgs) -> Result<i32, Error> {
     Ok(exit::OK)
 }
 
+/// A picture of a program: the kind chooses what is compiled and drawn.
 fn program_plot(
     a: &PlotArgs,
     kind: PlotKind,
     loaded: &LoadedProgram,
     session: &mut Session,
     px: PixelSize,
-) -> Result<std::path::PathBuf, Error> {
+) -> Result<PathBuf, Error> {
     let settings = session.compile_settings(&loaded.program.logical_channels)?;
     if kind == PlotKind::Timeline || kind == PlotKind::Grid {
         let planned = awgsf_core::compiler::plan(loaded, &settings)?;
         let q = &planned.quantized;
         let names: Vec<String> = q.segments.iter().map(|s| s.segment.name.clone()).collect();
         if kind == PlotKind::Timeline {
-            let opts = TimelineOptions {
-                segments: Some(selection(a.segments.as_deref(), &names)?),
-                time_axis: if a.equal_widths {
-                    TimeAxis::EqualSegments
-                } else {
-                    TimeAxis::Actual
-                },
-                amplitude_label: if settings
-                    .layout
-                    .columns
-                    .iter()
-                    .any(|c| c.calibration.is_some())
-                {
-                    "amplitude (mV, or optical power on calibrated channels)".into()
-                } else {
-                    "amplitude (mV)".into()
-                },
-                title: a.title.clone(),
-                ..TimelineOptions::default()
-            };
-            return awgsf_plot::timeline(q, &opts, &a.out, px).map_err(plot_err);
+            return timeline_plot(a, q, &names, &settings, px);
         }
-        let (h, v) = a
-            .axes
-            .split_once(',')
-            .ok_or_else(|| usage("--axes: expected H,V"))?;
-        let ch = |n: &str| {
-            q.logical_channels
-                .iter()
-                .position(|c| c == n.trim())
-                .ok_or_else(|| {
-                    usage(format!(
-                        "--axes: no logical channel '{n}' (channels: {})",
-                        q.logical_channels.join(", ")
-                    ))
-                })
-        };
-        let (hi, vi) = (ch(h)?, ch(v)?);
-        let (seg, sample) = match &a.at {
-            Some(at) => {
-                let (s, k) = at.split_once('@').unwrap_or((at.as_str(), "0"));
-                let k: u64 = k
-                    .parse()
-                    .map_err(|_| usage(format!("--at {at}: SAMPLE must be a whole number")))?;
-                (selection(Some(s), &names)?.start, k)
-            }
-            None => {
-                let i = q
-                    .segments
-                    .iter()
-                    .position(|s| {
-                        !s.segment.start_state(hi).is_empty()
-                            && !s.segment.start_state(vi).is_empty()
-                    })
-                    .ok_or_else(|| {
-                        usage("no segment has tones on both channels; choose one with --at")
-                    })?;
-                (i, 0)
-            }
-        };
-        let states = tones_at(q, seg, sample).ok_or_else(|| {
-            usage(format!(
-                "--at: sample {sample} is past segment '{}'",
-                names[seg]
-            ))
-        })?;
-        let opts = GridOptions {
-            h_name: h.trim().into(),
-            v_name: v.trim().into(),
-            title: a.title.clone().or_else(|| {
-                Some(format!(
-                    "{} at '{}' + {sample} samples",
-                    loaded.source, names[seg]
-                ))
-            }),
-        };
-        return grid(&states[hi], &states[vi], &opts, &a.out, px).map_err(plot_err);
+        return grid_plot(a, loaded, q, &names, px);
     }
-    // Samples and spectrogram need rendered data.
+    rendered_plot(a, loaded, session, &settings, px)
+}
+
+/// `timeline`: frequency and amplitude of every tone of the chosen segments.
+fn timeline_plot(
+    a: &PlotArgs,
+    q: &QuantizedProgram,
+    names: &[String],
+    settings: &CompileSettings,
+    px: PixelSize,
+) -> Result<PathBuf, Error> {
+    let opts = TimelineOptions {
+        segments: Some(selection(a.segments.as_deref(), names)?),
+        time_axis: if a.equal_widths {
+            TimeAxis::EqualSegments
+        } else {
+            TimeAxis::Actual
+        },
+        amplitude_label: if settings
+            .layout
+            .columns
+            .iter()
+            .any(|c| c.calibration.is_some())
+        {
+            "amplitude (mV, or optical power on calibrated channels)".into()
+        } else {
+            "amplitude (mV)".into()
+        },
+        title: a.title.clone(),
+        ..TimelineOptions::default()
+    };
+    awgsf_plot::timeline(q, &opts, &a.out, px).map_err(plot_err)
+}
+
+/// `grid`: the crossed spots of the `--axes` channels at `--at` (by default the
+/// start of the first segment with tones on both).
+fn grid_plot(
+    a: &PlotArgs,
+    loaded: &LoadedProgram,
+    q: &QuantizedProgram,
+    names: &[String],
+    px: PixelSize,
+) -> Result<PathBuf, Error> {
+    let (h, v) = a
+        .axes
+        .split_once(',')
+        .ok_or_else(|| usage("--axes: expected H,V"))?;
+    let ch = |n: &str| {
+        q.logical_channels
+            .iter()
+            .position(|c| c == n.trim())
+            .ok_or_else(|| {
+                usage(format!(
+                    "--axes: no logical channel '{n}' (channels: {})",
+                    q.logical_channels.join(", ")
+                ))
+            })
+    };
+    let (hi, vi) = (ch(h)?, ch(v)?);
+    let (seg, sample) = match &a.at {
+        Some(at) => {
+            let (s, k) = at.split_once('@').unwrap_or((at.as_str(), "0"));
+            let k: u64 = k
+                .parse()
+                .map_err(|_| usage(format!("--at {at}: SAMPLE must be a whole number")))?;
+            (selection(Some(s), names)?.start, k)
+        }
+        None => {
+            let i = q
+                .segments
+                .iter()
+                .position(|s| {
+                    !s.segment.start_state(hi).is_empty() && !s.segment.start_state(vi).is_empty()
+                })
+                .ok_or_else(|| {
+                    usage("no segment has tones on both channels; choose one with --at")
+                })?;
+            (i, 0)
+        }
+    };
+    let states = tones_at(q, seg, sample).ok_or_else(|| {
+        usage(format!(
+            "--at: sample {sample} is past segment '{}'",
+            names[seg]
+        ))
+    })?;
+    let opts = GridOptions {
+        h_name: h.trim().into(),
+        v_name: v.trim().into(),
+        title: a.title.clone().or_else(|| {
+            Some(format!(
+                "{} at '{}' + {sample} samples",
+                loaded.source, names[seg]
+            ))
+        }),
+    };
+    grid(&states[hi], &states[vi], &opts, &a.out, px).map_err(plot_err)
+}
+
+/// `samples` and `spectrogram`: pictures of rendered data, the compiled segments
+/// or (`--played`) the stream the card played.
+fn rendered_plot(
+    a: &PlotArgs,
+    loaded: &LoadedProgram,
+    session: &mut Session,
+    settings: &CompileSettings,
+    px: PixelSize,
+) -> Result<PathBuf, Error> {
     let fs = settings.sample_rate_hz;
     let col_names: Vec<String> = settings
         .layout
@@ -234,61 +271,15 @@ fn program_plot(
         .map(|s| s.segment.name.clone())
         .collect();
     let nch = data.first().map_or(1, |d| d.n_channels as usize);
-    let stream: Vec<i16>;
-    let boundaries: Vec<Boundary>;
+    let played: Played;
     let pieces: Vec<SegmentSamples<'_>>;
     let source = if a.played {
-        let opts = JobOptions {
-            force_trigger: false,
-            verify: false,
-            threshold_fs: 0.01,
-        };
-        session.run(loaded.clone(), &opts)?;
-        let trace = session.playback()?.ok_or_else(|| {
-            usage("--played needs a card that reports what it played (e.g. the simulator)")
-        })?;
-        let on_card = session
-            .on_card
-            .as_ref()
-            .ok_or_else(|| Error::Internal("nothing on the card".into()))?;
-        let mut memory: Vec<Vec<i16>> = Vec::new();
-        for (slot, &seg) in on_card.slots.segment_of_slot.iter().enumerate() {
-            let mut buf = vec![0i16; on_card.samples[seg].codes.len()];
-            session.card.read_back(slot as u32, &mut buf)?;
-            memory.push(buf);
-        }
-        let w = window
-            .clone()
-            .unwrap_or(0..trace.total_samples.min(1 << 22));
-        let mut s = Vec::new();
-        let mut b = Vec::new();
-        for inst in trace
-            .instances
-            .iter()
-            .filter(|i| i.start_sample + i.n_samples > w.start && i.start_sample < w.end)
-        {
-            let slot = on_card.steps[inst.step as usize].segment as usize;
-            b.push(Boundary {
-                sample: inst.start_sample,
-                label: format!(
-                    "{} #{}",
-                    names[on_card.slots.segment_of_slot[slot]], inst.loop_index
-                ),
-            });
-            if s.is_empty() && inst.start_sample > w.start {
-                s.resize(((inst.start_sample - w.start) as usize) * nch, 0);
-            }
-            let from = w.start.saturating_sub(inst.start_sample) as usize;
-            let to = (w.end.min(inst.start_sample + inst.n_samples) - inst.start_sample) as usize;
-            s.extend_from_slice(&memory[slot][from * nch..to * nch]);
-        }
-        stream = s;
-        boundaries = b;
+        played = played_stream(loaded, session, window.clone(), &names, nch)?;
         SampleSource::Stream(SampleStream {
-            data: &stream,
+            data: &played.stream,
             n_channels: nch,
-            start_sample: w.start,
-            boundaries: &boundaries,
+            start_sample: played.start_sample,
+            boundaries: &played.boundaries,
         })
     } else {
         let sel = selection(a.segments.as_deref(), &names)?;
@@ -308,31 +299,121 @@ fn program_plot(
         SampleSource::Segments(&pieces)
     };
     let scale = planned.lowered.first().map(|l| l.plan.channels[0].scale);
+    let window = if a.played { None } else { window };
     match a.kind {
-        PlotKind::Samples => {
-            let mut o = SamplesOptions::new(fs);
-            o.channel_names = col_names;
-            o.window = if a.played { None } else { window };
-            o.title = a.title.clone();
-            if a.mv {
-                let sc = scale.ok_or_else(|| usage("no channels"))?;
-                o.units = SampleUnits::Millivolts {
-                    mv_per_code: sc.full_scale_mv / sc.full_scale,
-                };
-            }
-            samples(&source, &o, &a.out, px).map_err(plot_err)
-        }
-        _ => {
-            let mut o = SpectrogramOptions::new(fs);
-            o.channel = a.channel;
-            o.channel_name = col_names.get(a.channel).cloned();
-            o.window = if a.played { None } else { window };
-            o.fft_len = a.fft_len;
-            o.dynamic_range_db = a.dynamic_range;
-            o.title = a.title.clone();
-            spectrogram(&source, &o, &a.out, px).map_err(plot_err)
-        }
+        PlotKind::Samples => samples_plot(a, &source, fs, col_names, window, scale, px),
+        _ => spectrogram_plot(a, &source, fs, &col_names, window, px),
     }
+}
+
+/// What the card played in a window, read back from its memory.
+struct Played {
+    /// Interleaved codes of the window.
+    stream: Vec<i16>,
+    /// Where each played segment instance starts.
+    boundaries: Vec<Boundary>,
+    /// First sample of the window.
+    start_sample: u64,
+}
+
+/// Runs the program and rebuilds what the card played in `window` (by default the
+/// first 2^22 samples) from its trace and its memory.
+fn played_stream(
+    loaded: &LoadedProgram,
+    session: &mut Session,
+    window: Option<Range<u64>>,
+    names: &[String],
+    nch: usize,
+) -> Result<Played, Error> {
+    let opts = JobOptions {
+        force_trigger: false,
+        verify: false,
+        threshold_fs: 0.01,
+    };
+    session.run(loaded.clone(), &opts)?;
+    let trace = session.playback()?.ok_or_else(|| {
+        usage("--played needs a card that reports what it played (e.g. the simulator)")
+    })?;
+    let on_card = session
+        .on_card
+        .as_ref()
+        .ok_or_else(|| Error::Internal("nothing on the card".into()))?;
+    let mut memory: Vec<Vec<i16>> = Vec::new();
+    for (slot, &seg) in on_card.slots.segment_of_slot.iter().enumerate() {
+        let mut buf = vec![0i16; on_card.samples[seg].codes.len()];
+        session.card.read_back(slot as u32, &mut buf)?;
+        memory.push(buf);
+    }
+    let w = window.unwrap_or(0..trace.total_samples.min(1 << 22));
+    let mut s = Vec::new();
+    let mut b = Vec::new();
+    for inst in trace
+        .instances
+        .iter()
+        .filter(|i| i.start_sample + i.n_samples > w.start && i.start_sample < w.end)
+    {
+        let slot = on_card.steps[inst.step as usize].segment as usize;
+        b.push(Boundary {
+            sample: inst.start_sample,
+            label: format!(
+                "{} #{}",
+                names[on_card.slots.segment_of_slot[slot]], inst.loop_index
+            ),
+        });
+        if s.is_empty() && inst.start_sample > w.start {
+            s.resize(((inst.start_sample - w.start) as usize) * nch, 0);
+        }
+        let from = w.start.saturating_sub(inst.start_sample) as usize;
+        let to = (w.end.min(inst.start_sample + inst.n_samples) - inst.start_sample) as usize;
+        s.extend_from_slice(&memory[slot][from * nch..to * nch]);
+    }
+    Ok(Played {
+        stream: s,
+        boundaries: b,
+        start_sample: w.start,
+    })
+}
+
+/// `samples`: the codes of every channel (in mV with `--mv`).
+fn samples_plot(
+    a: &PlotArgs,
+    source: &SampleSource<'_>,
+    fs: f64,
+    channel_names: Vec<String>,
+    window: Option<Range<u64>>,
+    scale: Option<OutputScale>,
+    px: PixelSize,
+) -> Result<PathBuf, Error> {
+    let mut o = SamplesOptions::new(fs);
+    o.channel_names = channel_names;
+    o.window = window;
+    o.title = a.title.clone();
+    if a.mv {
+        let sc = scale.ok_or_else(|| usage("no channels"))?;
+        o.units = SampleUnits::Millivolts {
+            mv_per_code: sc.full_scale_mv / sc.full_scale,
+        };
+    }
+    samples(source, &o, &a.out, px).map_err(plot_err)
+}
+
+/// `spectrogram`: one channel's spectrum against time.
+fn spectrogram_plot(
+    a: &PlotArgs,
+    source: &SampleSource<'_>,
+    fs: f64,
+    channel_names: &[String],
+    window: Option<Range<u64>>,
+    px: PixelSize,
+) -> Result<PathBuf, Error> {
+    let mut o = SpectrogramOptions::new(fs);
+    o.channel = a.channel;
+    o.channel_name = channel_names.get(a.channel).cloned();
+    o.window = window;
+    o.fft_len = a.fft_len;
+    o.dynamic_range_db = a.dynamic_range;
+    o.title = a.title.clone();
+    spectrogram(source, &o, &a.out, px).map_err(plot_err)
 }
 
 /// The calibration of hardware channel `hw` in a setup or calibration file.
@@ -351,7 +432,7 @@ fn calibration_file(path: &Path, hw: u32) -> Result<Sin2Calib, Error> {
     Ok(Sin2Calib::from_json(&v, &file, "")?)
 }
 
-fn calibration_plot(a: &PlotArgs, px: PixelSize) -> Result<std::path::PathBuf, Error> {
+fn calibration_plot(a: &PlotArgs, px: PixelSize) -> Result<PathBuf, Error> {
     let data_path = a
         .data
         .as_ref()

@@ -198,19 +198,7 @@ impl<'p> Resolver<'p> {
                     self.push_part(b, n, oi, Vec::new(), loc)?;
                 }
             }
-            Op::UseDef { channel, def } => {
-                let ch = self.channel(channel);
-                let d = &self.program.definitions[def.as_str()];
-                let n = d.freqs_hz.len();
-                self.state[ch] = ToneState {
-                    freqs_hz: d.freqs_hz.clone(),
-                    amps: d.amps.clone(),
-                    phases_rad: d.phases_rad.clone(),
-                    ids: self.labels(n),
-                    lineage: self.labels(n),
-                };
-                self.event(b, oi, ch, EventKind::UseDef);
-            }
+            Op::UseDef { channel, def } => self.use_def(b, oi, channel, def),
             Op::AddTone {
                 channel,
                 freqs_hz,
@@ -218,29 +206,8 @@ impl<'p> Resolver<'p> {
                 phases_rad,
                 at,
             } => {
-                let ch = self.channel(channel);
-                let n0 = self.state[ch].len();
-                let at = at.unwrap_or(n0);
-                if at > n0 {
-                    return Err(ProgramError::new(
-                        loc.with_field("at"),
-                        format!(
-                            "insertion index {at} is out of range: channel '{channel}' has {n0} tones here \
-                             (expected 0..={n0})"
-                        ),
-                    ));
-                }
-                below_nyquist(loc, "freqs_hz", freqs_hz, self.fs)?;
-                let k = freqs_hz.len();
-                let ids = self.labels(k);
-                let lineage = self.labels(k);
-                let s = &mut self.state[ch];
-                splice(&mut s.freqs_hz, at, freqs_hz);
-                splice(&mut s.amps, at, amps);
-                splice(&mut s.phases_rad, at, phases_rad);
-                splice(&mut s.ids, at, &ids);
-                splice(&mut s.lineage, at, &lineage);
-                self.event(b, oi, ch, EventKind::AddTone);
+                let tones: [&[f64]; 3] = [freqs_hz, amps, phases_rad];
+                self.add_tone(b, oi, channel, tones, *at, loc)?;
             }
             Op::RemoveTones { channel, idxs } => {
                 let ch = self.channel(channel);
@@ -252,47 +219,124 @@ impl<'p> Resolver<'p> {
                 self.event(b, oi, ch, EventKind::RemoveTones);
             }
             Op::Move { .. } | Op::RampAmpTo { .. } | Op::RemapFromDef { .. } => {
-                let time_s = op.time_s().unwrap_or(0.0);
-                let n = self.n_samples(time_s, loc)?;
-                let (ch, part) = self.timed(op, loc)?;
-                if n > 0 {
-                    if matches!(op, Op::RemapFromDef { .. }) {
-                        self.event(b, oi, ch, EventKind::RemapSelect);
-                    }
-                    let end = part.end.clone();
-                    self.push_part(b, n, oi, vec![(ch, part)], loc)?;
-                    self.state[ch] = end;
-                } else {
-                    self.state[ch] = part.end;
-                    self.event(b, oi, ch, instant_kind(op));
+                self.timed_op(b, oi, op, loc)?;
+            }
+            Op::Parallel { time_s, ops } => self.parallel(b, oi, *time_s, ops, loc)?,
+        }
+        Ok(())
+    }
+
+    /// `use_def`: the channel's tones become the definition's, with new identities.
+    fn use_def(&mut self, b: &mut Building, oi: usize, channel: &str, def: &str) {
+        let ch = self.channel(channel);
+        let d = &self.program.definitions[def];
+        let n = d.freqs_hz.len();
+        self.state[ch] = ToneState {
+            freqs_hz: d.freqs_hz.clone(),
+            amps: d.amps.clone(),
+            phases_rad: d.phases_rad.clone(),
+            ids: self.labels(n),
+            lineage: self.labels(n),
+        };
+        self.event(b, oi, ch, EventKind::UseDef);
+    }
+
+    /// `add_tone`: `tones` (frequencies, amplitudes, phases) inserted at `at` (the
+    /// end when `None`), with new identities.
+    fn add_tone(
+        &mut self,
+        b: &mut Building,
+        oi: usize,
+        channel: &str,
+        [freqs_hz, amps, phases_rad]: [&[f64]; 3],
+        at: Option<usize>,
+        loc: &Location,
+    ) -> Result<(), ProgramError> {
+        let ch = self.channel(channel);
+        let n0 = self.state[ch].len();
+        let at = at.unwrap_or(n0);
+        if at > n0 {
+            return Err(ProgramError::new(
+                loc.with_field("at"),
+                format!(
+                    "insertion index {at} is out of range: channel '{channel}' has {n0} tones here \
+                     (expected 0..={n0})"
+                ),
+            ));
+        }
+        below_nyquist(loc, "freqs_hz", freqs_hz, self.fs)?;
+        let k = freqs_hz.len();
+        let ids = self.labels(k);
+        let lineage = self.labels(k);
+        let s = &mut self.state[ch];
+        splice(&mut s.freqs_hz, at, freqs_hz);
+        splice(&mut s.amps, at, amps);
+        splice(&mut s.phases_rad, at, phases_rad);
+        splice(&mut s.ids, at, &ids);
+        splice(&mut s.lineage, at, &lineage);
+        self.event(b, oi, ch, EventKind::AddTone);
+        Ok(())
+    }
+
+    /// A timed op on one channel: a part when it lasts at least one sample, else an
+    /// instant event.
+    fn timed_op(
+        &mut self,
+        b: &mut Building,
+        oi: usize,
+        op: &Op,
+        loc: &Location,
+    ) -> Result<(), ProgramError> {
+        let time_s = op.time_s().unwrap_or(0.0);
+        let n = self.n_samples(time_s, loc)?;
+        let (ch, part) = self.timed(op, loc)?;
+        if n > 0 {
+            if matches!(op, Op::RemapFromDef { .. }) {
+                self.event(b, oi, ch, EventKind::RemapSelect);
+            }
+            let end = part.end.clone();
+            self.push_part(b, n, oi, vec![(ch, part)], loc)?;
+            self.state[ch] = end;
+        } else {
+            self.state[ch] = part.end;
+            self.event(b, oi, ch, instant_kind(op));
+        }
+        Ok(())
+    }
+
+    /// A `parallel`: one part in which each sub-op's channel does its timed op, or
+    /// one instant event per sub-op when it lasts 0 samples.
+    fn parallel(
+        &mut self,
+        b: &mut Building,
+        oi: usize,
+        time_s: f64,
+        ops: &[Op],
+        loc: &Location,
+    ) -> Result<(), ProgramError> {
+        let n = self.n_samples(time_s, loc)?;
+        let mut changed = Vec::new();
+        for (i, sub) in ops.iter().enumerate() {
+            let mut sloc = loc.clone();
+            sloc.op.push((i, sub.name()));
+            changed.push(self.timed(sub, &sloc)?);
+        }
+        if n > 0 {
+            for ((ch, _), sub) in changed.iter().zip(ops) {
+                if matches!(sub, Op::RemapFromDef { .. }) {
+                    self.event(b, oi, *ch, EventKind::RemapSelect);
                 }
             }
-            Op::Parallel { time_s, ops } => {
-                let n = self.n_samples(*time_s, loc)?;
-                let mut changed = Vec::new();
-                for (i, sub) in ops.iter().enumerate() {
-                    let mut sloc = loc.clone();
-                    sloc.op.push((i, sub.name()));
-                    changed.push(self.timed(sub, &sloc)?);
-                }
-                if n > 0 {
-                    for ((ch, _), sub) in changed.iter().zip(ops) {
-                        if matches!(sub, Op::RemapFromDef { .. }) {
-                            self.event(b, oi, *ch, EventKind::RemapSelect);
-                        }
-                    }
-                    let ends: Vec<(usize, ToneState)> =
-                        changed.iter().map(|(c, p)| (*c, p.end.clone())).collect();
-                    self.push_part(b, n, oi, changed, loc)?;
-                    for (ch, end) in ends {
-                        self.state[ch] = end;
-                    }
-                } else {
-                    for ((ch, part), sub) in changed.into_iter().zip(ops) {
-                        self.state[ch] = part.end;
-                        self.event(b, oi, ch, instant_kind(sub));
-                    }
-                }
+            let ends: Vec<(usize, ToneState)> =
+                changed.iter().map(|(c, p)| (*c, p.end.clone())).collect();
+            self.push_part(b, n, oi, changed, loc)?;
+            for (ch, end) in ends {
+                self.state[ch] = end;
+            }
+        } else {
+            for ((ch, part), sub) in changed.into_iter().zip(ops) {
+                self.state[ch] = part.end;
+                self.event(b, oi, ch, instant_kind(sub));
             }
         }
         Ok(())
@@ -300,7 +344,7 @@ impl<'p> Resolver<'p> {
 
     /// The channel part of a timed op starting from the current state.
     fn timed(&mut self, op: &Op, loc: &Location) -> Result<(usize, ChannelPart), ProgramError> {
-        match op {
+        let (ch, start, end, interp) = match op {
             Op::Move {
                 channel,
                 df_hz,
@@ -308,33 +352,8 @@ impl<'p> Resolver<'p> {
                 interp,
                 ..
             } => {
-                let ch = self.channel(channel);
-                let start = self.state[ch].clone();
-                let sel = selection(loc, idxs.as_deref(), start.len(), channel)?;
-                let mut end = start.clone();
-                for &i in &sel {
-                    end.freqs_hz[i] += df_hz;
-                    let (f0, f1) = (start.freqs_hz[i], end.freqs_hz[i]);
-                    let nyquist = self.fs / 2.0;
-                    if !(0.0..nyquist).contains(&f1) {
-                        return Err(ProgramError::new(
-                            loc.with_field("df_hz"),
-                            format!(
-                                "moves tone {i} of channel '{channel}' from {f0} Hz to {f1} Hz; a move must end \
-                                 at 0 Hz or above and below the Nyquist frequency {nyquist} Hz ({} S/s)",
-                                self.fs
-                            ),
-                        ));
-                    }
-                }
-                Ok((
-                    ch,
-                    ChannelPart {
-                        interp: *interp,
-                        start,
-                        end,
-                    },
-                ))
+                let (ch, start, end) = self.moved(channel, *df_hz, idxs.as_deref(), loc)?;
+                (ch, start, end, interp)
             }
             Op::RampAmpTo {
                 channel,
@@ -343,52 +362,9 @@ impl<'p> Resolver<'p> {
                 interp,
                 ..
             } => {
-                let ch = self.channel(channel);
-                let start = self.state[ch].clone();
-                let sel = selection(loc, idxs.as_deref(), start.len(), channel)?;
-                let targets: Vec<f64> = match amps {
-                    AmpTarget::Scalar(a) => vec![*a; sel.len()],
-                    AmpTarget::List(v) if v.len() == 1 => vec![v[0]; sel.len()],
-                    AmpTarget::List(v) => {
-                        if v.len() != sel.len() {
-                            return Err(ProgramError::new(
-                                loc.with_field("amps_target"),
-                                format!(
-                                    "expected 1 value or {} values (one per selected tone of channel '{channel}'), got {}",
-                                    sel.len(),
-                                    v.len()
-                                ),
-                            ));
-                        }
-                        v.clone()
-                    }
-                };
-                let mut end = start.clone();
-                for (&i, &a) in sel.iter().zip(&targets) {
-                    end.amps[i] = a;
-                }
-                if interp.kind == InterpKind::GeoRamp {
-                    for i in 0..start.len() {
-                        let (s, e) = (start.amps[i], end.amps[i]);
-                        if s != e && (s == 0.0 || e == 0.0 || s.signum() != e.signum()) {
-                            return Err(ProgramError::new(
-                                loc.with_field("amps_target"),
-                                format!(
-                                    "geo_ramp needs non-zero start and end amplitudes of the same sign; tone {i} of \
-                                     channel '{channel}' goes from {s} to {e}"
-                                ),
-                            ));
-                        }
-                    }
-                }
-                Ok((
-                    ch,
-                    ChannelPart {
-                        interp: *interp,
-                        start,
-                        end,
-                    },
-                ))
+                let (ch, start, end) =
+                    self.ramped(channel, amps, idxs.as_deref(), interp.kind, loc)?;
+                (ch, start, end, interp)
             }
             Op::RemapFromDef {
                 channel,
@@ -398,33 +374,141 @@ impl<'p> Resolver<'p> {
                 interp,
                 ..
             } => {
-                let ch = self.channel(channel);
-                check_indices(loc, "src", src, self.state[ch].len(), channel)?;
-                let d = &self.program.definitions[target_def.as_str()];
-                let dst: Vec<usize> = match dst {
-                    Dst::All => (0..d.freqs_hz.len()).collect(),
-                    Dst::List(v) => v.clone(),
-                };
-                let start = self.state[ch].select(src);
-                let end = ToneState {
-                    freqs_hz: dst.iter().map(|&i| d.freqs_hz[i]).collect(),
-                    amps: dst.iter().map(|&i| d.amps[i]).collect(),
-                    phases_rad: dst.iter().map(|&i| d.phases_rad[i]).collect(),
-                    ids: start.ids.clone(),
-                    lineage: self.labels(dst.len()),
-                };
-                Ok((
-                    ch,
-                    ChannelPart {
-                        interp: *interp,
-                        start,
-                        end,
-                    },
-                ))
+                let (ch, start, end) = self.remapped(channel, target_def, src, dst, loc)?;
+                (ch, start, end, interp)
             }
             other => unreachable!("validated: {} is not a timed channel op", other.name()),
+        };
+        Ok((
+            ch,
+            ChannelPart {
+                interp: *interp,
+                start,
+                end,
+            },
+        ))
+    }
+
+    /// Channel, start and end state of a `move`: every end frequency at 0 Hz or above
+    /// and below the Nyquist frequency.
+    fn moved(
+        &self,
+        channel: &str,
+        df_hz: f64,
+        idxs: Option<&[usize]>,
+        loc: &Location,
+    ) -> Result<(usize, ToneState, ToneState), ProgramError> {
+        let ch = self.channel(channel);
+        let start = self.state[ch].clone();
+        let sel = selection(loc, idxs, start.len(), channel)?;
+        let mut end = start.clone();
+        for &i in &sel {
+            end.freqs_hz[i] += df_hz;
+            let (f0, f1) = (start.freqs_hz[i], end.freqs_hz[i]);
+            let nyquist = self.fs / 2.0;
+            if !(0.0..nyquist).contains(&f1) {
+                return Err(ProgramError::new(
+                    loc.with_field("df_hz"),
+                    format!(
+                        "moves tone {i} of channel '{channel}' from {f0} Hz to {f1} Hz; a move must end \
+                         at 0 Hz or above and below the Nyquist frequency {nyquist} Hz ({} S/s)",
+                        self.fs
+                    ),
+                ));
+            }
+        }
+        Ok((ch, start, end))
+    }
+
+    /// Channel, start and end state of a `ramp_amp_to` (`kind` its interpolation).
+    fn ramped(
+        &self,
+        channel: &str,
+        amps: &AmpTarget,
+        idxs: Option<&[usize]>,
+        kind: InterpKind,
+        loc: &Location,
+    ) -> Result<(usize, ToneState, ToneState), ProgramError> {
+        let ch = self.channel(channel);
+        let start = self.state[ch].clone();
+        let sel = selection(loc, idxs, start.len(), channel)?;
+        let targets: Vec<f64> = match amps {
+            AmpTarget::Scalar(a) => vec![*a; sel.len()],
+            AmpTarget::List(v) if v.len() == 1 => vec![v[0]; sel.len()],
+            AmpTarget::List(v) => {
+                if v.len() != sel.len() {
+                    return Err(ProgramError::new(
+                        loc.with_field("amps_target"),
+                        format!(
+                            "expected 1 value or {} values (one per selected tone of channel '{channel}'), got {}",
+                            sel.len(),
+                            v.len()
+                        ),
+                    ));
+                }
+                v.clone()
+            }
+        };
+        let mut end = start.clone();
+        for (&i, &a) in sel.iter().zip(&targets) {
+            end.amps[i] = a;
+        }
+        if kind == InterpKind::GeoRamp {
+            geo_ramp_amplitudes(&start, &end, channel, loc)?;
+        }
+        Ok((ch, start, end))
+    }
+
+    /// Channel, start and end state of a `remap_from_def`: the `src` tones keep
+    /// their identities and take the `dst` tones of the definition.
+    fn remapped(
+        &mut self,
+        channel: &str,
+        target_def: &str,
+        src: &[usize],
+        dst: &Dst,
+        loc: &Location,
+    ) -> Result<(usize, ToneState, ToneState), ProgramError> {
+        let ch = self.channel(channel);
+        check_indices(loc, "src", src, self.state[ch].len(), channel)?;
+        let d = &self.program.definitions[target_def];
+        let dst: Vec<usize> = match dst {
+            Dst::All => (0..d.freqs_hz.len()).collect(),
+            Dst::List(v) => v.clone(),
+        };
+        let start = self.state[ch].select(src);
+        let end = ToneState {
+            freqs_hz: dst.iter().map(|&i| d.freqs_hz[i]).collect(),
+            amps: dst.iter().map(|&i| d.amps[i]).collect(),
+            phases_rad: dst.iter().map(|&i| d.phases_rad[i]).collect(),
+            ids: start.ids.clone(),
+            lineage: self.labels(dst.len()),
+        };
+        Ok((ch, start, end))
+    }
+}
+
+/// Refuses a `geo_ramp` between amplitudes that are not both non-zero and of the
+/// same sign (tones whose amplitude does not change are fine).
+fn geo_ramp_amplitudes(
+    start: &ToneState,
+    end: &ToneState,
+    channel: &str,
+    loc: &Location,
+) -> Result<(), ProgramError> {
+    for i in 0..start.len() {
+        let (s, e) = (start.amps[i], end.amps[i]);
+        if s != e && (s == 0.0 || e == 0.0 || s.signum() != e.signum()) {
+            return Err(ProgramError::new(
+                loc.with_field("amps_target"),
+                format!(
+                    "geo_ramp needs non-zero start and end amplitudes of the same sign; tone {i} of \
+                     channel '{channel}' goes from {s} to {e}"
+                ),
+            ));
         }
     }
+    Ok(())
 }
 
 /// Refuses a tone at or above the Nyquist frequency `fs / 2` (in magnitude): it

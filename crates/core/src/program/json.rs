@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use super::error::{Location, ProgramError};
 use super::model::{
-    AmpTarget, Definition, Dst, Interp, InterpKind, Op, PhaseMode, Program, Segment, SegmentMode,
+    AmpTarget, Definition, Dst, Interp, InterpKind, Op, OpKind, PhaseMode, Program, Segment,
+    SegmentMode,
 };
 
 /// Schema name of the reference layout.
@@ -146,117 +147,138 @@ fn decode_segment(si: usize, sv: &Value) -> Result<Segment, ProgramError> {
     })
 }
 
-fn op_display_name(tag: &str) -> &'static str {
-    match tag {
-        "HoldOp" => "hold",
-        "UseDefOp" => "use_def",
-        "AddToneOp" => "add_tone",
-        "RemoveTonesOp" => "remove_tones",
-        "MoveOp" => "move",
-        "RampAmpToOp" => "ramp_amp_to",
-        "RemapFromDefOp" => "remap_from_def",
-        "ParallelOp" => "parallel",
-        _ => "unknown op",
-    }
-}
-
+/// Decodes op `oi` of a segment or of a `ParallelOp` (`parent`).
 fn decode_op(parent: &Location, oi: usize, ov: &Value) -> Result<Op, ProgramError> {
     let tag = ov.get("op").and_then(Value::as_str).unwrap_or("");
+    let kind = OpKind::from_json_tag(tag);
     let mut loc = parent.clone();
-    loc.op.push((oi, op_display_name(tag)));
+    loc.op.push((oi, kind.map_or("unknown op", OpKind::name)));
     let o = Obj::new(ov, loc.clone(), "")?;
-    let op = match tag {
-        "HoldOp" => {
+    let Some(kind) = kind else {
+        let tags = OpKind::ALL.map(OpKind::json_tag);
+        let (last, rest) = tags.split_last().expect("there are op kinds");
+        return Err(o.error(
+            "op",
+            format!(
+                "unknown op {tag:?} (expected {} or {last})",
+                rest.join(", ")
+            ),
+        ));
+    };
+    match kind {
+        OpKind::Hold => {
             o.allow_only(&["op", "time_s"])?;
-            Op::Hold { time_s: o.float("time_s")? }
+            Ok(Op::Hold {
+                time_s: o.float("time_s")?,
+            })
         }
-        "UseDefOp" => {
+        OpKind::UseDef => {
             o.allow_only(&["op", "logical_channel", "def_name"])?;
-            Op::UseDef {
+            Ok(Op::UseDef {
                 channel: o.string("logical_channel")?,
                 def: o.string("def_name")?,
-            }
+            })
         }
-        "AddToneOp" => {
-            o.allow_only(&["op", "logical_channel", "freqs_hz", "amps", "phases_rad", "at"])?;
-            let freqs_hz = o.floats("freqs_hz")?;
-            let n = freqs_hz.len();
-            Op::AddTone {
-                channel: o.string("logical_channel")?,
-                freqs_hz,
-                amps: o.opt_floats("amps")?.unwrap_or_else(|| vec![0.0; n]),
-                phases_rad: o.opt_floats("phases_rad")?.unwrap_or_else(|| vec![0.0; n]),
-                at: o.opt_index("at")?,
-            }
-        }
-        "RemoveTonesOp" => {
+        OpKind::AddTone => decode_add_tone(&o),
+        OpKind::RemoveTones => {
             o.allow_only(&["op", "logical_channel", "idxs"])?;
-            Op::RemoveTones {
+            Ok(Op::RemoveTones {
                 channel: o.string("logical_channel")?,
                 idxs: o.indices("idxs")?,
-            }
+            })
         }
-        "MoveOp" => {
-            o.allow_only(&["op", "logical_channel", "df_hz", "time_s", "idxs", "interp"])?;
-            Op::Move {
-                channel: o.string("logical_channel")?,
-                df_hz: o.float("df_hz")?,
-                time_s: o.float("time_s")?,
-                idxs: o.opt_indices("idxs")?,
-                interp: o.interp("interp", InterpKind::Linear)?,
-            }
-        }
-        "RampAmpToOp" => {
-            o.allow_only(&["op", "logical_channel", "amps_target", "time_s", "interp", "idxs"])?;
-            let amps = match o.get("amps_target") {
-                Some(Value::Array(_)) => AmpTarget::List(o.floats("amps_target")?),
-                _ => AmpTarget::Scalar(o.float("amps_target")?),
-            };
-            Op::RampAmpTo {
-                channel: o.string("logical_channel")?,
-                amps,
-                time_s: o.float("time_s")?,
-                interp: o.interp("interp", InterpKind::Linear)?,
-                idxs: o.opt_indices("idxs")?,
-            }
-        }
-        "RemapFromDefOp" => {
-            o.allow_only(&["op", "logical_channel", "target_def", "src", "dst", "time_s", "interp"])?;
-            let dst = match o.get("dst") {
-                Some(Value::String(s)) if s == "all" => Dst::All,
-                _ => Dst::List(o.indices("dst")?),
-            };
-            Op::RemapFromDef {
-                channel: o.string("logical_channel")?,
-                target_def: o.string("target_def")?,
-                src: o.indices("src")?,
-                dst,
-                time_s: o.float("time_s")?,
-                interp: o.interp("interp", InterpKind::MinJerk)?,
-            }
-        }
-        "ParallelOp" => {
+        OpKind::Move => decode_move(&o),
+        OpKind::RampAmpTo => decode_ramp_amp_to(&o),
+        OpKind::RemapFromDef => decode_remap_from_def(&o),
+        OpKind::Parallel => {
             o.allow_only(&["op", "time_s", "ops"])?;
             let mut ops = Vec::new();
             for (i, sub) in o.array("ops")?.iter().enumerate() {
                 ops.push(decode_op(&loc, i, sub)?);
             }
-            Op::Parallel {
+            Ok(Op::Parallel {
                 time_s: o.float("time_s")?,
                 ops,
-            }
+            })
         }
-        other => {
-            return Err(o.error(
-                "op",
-                format!(
-                    "unknown op {other:?} (expected HoldOp, UseDefOp, AddToneOp, RemoveTonesOp, MoveOp, \
-                     RampAmpToOp, RemapFromDefOp or ParallelOp)"
-                ),
-            ))
-        }
+    }
+}
+
+fn decode_add_tone(o: &Obj<'_>) -> Result<Op, ProgramError> {
+    o.allow_only(&[
+        "op",
+        "logical_channel",
+        "freqs_hz",
+        "amps",
+        "phases_rad",
+        "at",
+    ])?;
+    let freqs_hz = o.floats("freqs_hz")?;
+    let n = freqs_hz.len();
+    Ok(Op::AddTone {
+        channel: o.string("logical_channel")?,
+        freqs_hz,
+        amps: o.opt_floats("amps")?.unwrap_or_else(|| vec![0.0; n]),
+        phases_rad: o.opt_floats("phases_rad")?.unwrap_or_else(|| vec![0.0; n]),
+        at: o.opt_index("at")?,
+    })
+}
+
+fn decode_move(o: &Obj<'_>) -> Result<Op, ProgramError> {
+    o.allow_only(&["op", "logical_channel", "df_hz", "time_s", "idxs", "interp"])?;
+    Ok(Op::Move {
+        channel: o.string("logical_channel")?,
+        df_hz: o.float("df_hz")?,
+        time_s: o.float("time_s")?,
+        idxs: o.opt_indices("idxs")?,
+        interp: o.interp("interp", InterpKind::Linear)?,
+    })
+}
+
+fn decode_ramp_amp_to(o: &Obj<'_>) -> Result<Op, ProgramError> {
+    o.allow_only(&[
+        "op",
+        "logical_channel",
+        "amps_target",
+        "time_s",
+        "interp",
+        "idxs",
+    ])?;
+    let amps = match o.get("amps_target") {
+        Some(Value::Array(_)) => AmpTarget::List(o.floats("amps_target")?),
+        _ => AmpTarget::Scalar(o.float("amps_target")?),
     };
-    Ok(op)
+    Ok(Op::RampAmpTo {
+        channel: o.string("logical_channel")?,
+        amps,
+        time_s: o.float("time_s")?,
+        interp: o.interp("interp", InterpKind::Linear)?,
+        idxs: o.opt_indices("idxs")?,
+    })
+}
+
+fn decode_remap_from_def(o: &Obj<'_>) -> Result<Op, ProgramError> {
+    o.allow_only(&[
+        "op",
+        "logical_channel",
+        "target_def",
+        "src",
+        "dst",
+        "time_s",
+        "interp",
+    ])?;
+    let dst = match o.get("dst") {
+        Some(Value::String(s)) if s == "all" => Dst::All,
+        _ => Dst::List(o.indices("dst")?),
+    };
+    Ok(Op::RemapFromDef {
+        channel: o.string("logical_channel")?,
+        target_def: o.string("target_def")?,
+        src: o.indices("src")?,
+        dst,
+        time_s: o.float("time_s")?,
+        interp: o.interp("interp", InterpKind::MinJerk)?,
+    })
 }
 
 fn describe(v: Option<&Value>) -> String {
@@ -604,13 +626,12 @@ fn interp(i: &Interp) -> Value {
 
 fn encode_op(program: &Program, op: &Op) -> Value {
     let mut m = Map::new();
+    m.insert("op".into(), Value::from(op.kind().json_tag()));
     match op {
         Op::Hold { time_s } => {
-            m.insert("op".into(), Value::from("HoldOp"));
             m.insert("time_s".into(), float(*time_s));
         }
         Op::UseDef { channel, def } => {
-            m.insert("op".into(), Value::from("UseDefOp"));
             m.insert("logical_channel".into(), Value::from(channel.clone()));
             m.insert("def_name".into(), Value::from(def.clone()));
         }
@@ -621,7 +642,6 @@ fn encode_op(program: &Program, op: &Op) -> Value {
             phases_rad,
             at,
         } => {
-            m.insert("op".into(), Value::from("AddToneOp"));
             m.insert("logical_channel".into(), Value::from(channel.clone()));
             m.insert("freqs_hz".into(), floats(freqs_hz));
             m.insert("amps".into(), floats(amps));
@@ -632,7 +652,6 @@ fn encode_op(program: &Program, op: &Op) -> Value {
             );
         }
         Op::RemoveTones { channel, idxs } => {
-            m.insert("op".into(), Value::from("RemoveTonesOp"));
             m.insert("logical_channel".into(), Value::from(channel.clone()));
             m.insert("idxs".into(), indices(idxs));
         }
@@ -643,7 +662,6 @@ fn encode_op(program: &Program, op: &Op) -> Value {
             idxs,
             interp: i,
         } => {
-            m.insert("op".into(), Value::from("MoveOp"));
             m.insert("logical_channel".into(), Value::from(channel.clone()));
             m.insert("df_hz".into(), float(*df_hz));
             m.insert("time_s".into(), float(*time_s));
@@ -657,7 +675,6 @@ fn encode_op(program: &Program, op: &Op) -> Value {
             interp: i,
             idxs,
         } => {
-            m.insert("op".into(), Value::from("RampAmpToOp"));
             m.insert("logical_channel".into(), Value::from(channel.clone()));
             m.insert(
                 "amps_target".into(),
@@ -678,7 +695,6 @@ fn encode_op(program: &Program, op: &Op) -> Value {
             time_s,
             interp: i,
         } => {
-            m.insert("op".into(), Value::from("RemapFromDefOp"));
             m.insert("logical_channel".into(), Value::from(channel.clone()));
             m.insert("target_def".into(), Value::from(target_def.clone()));
             m.insert("src".into(), indices(src));
@@ -687,7 +703,6 @@ fn encode_op(program: &Program, op: &Op) -> Value {
             m.insert("interp".into(), interp(i));
         }
         Op::Parallel { time_s, ops } => {
-            m.insert("op".into(), Value::from("ParallelOp"));
             m.insert("time_s".into(), float(*time_s));
             m.insert(
                 "ops".into(),
@@ -709,5 +724,26 @@ pub fn expand_dst(program: &Program, target_def: &str, dst: &Dst) -> Vec<usize> 
                 .map_or(0, |d| d.freqs_hz.len());
             (0..n).collect()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_json_str;
+
+    #[test]
+    fn unknown_op_lists_every_tag() {
+        let text = r#"{"__schema__": "awgsegmentfactory.intent_ir.IntentIR", "version": 1,
+            "logical_channels": ["H"], "definitions": {},
+            "segments": [{"name": "a", "mode": "loop_n", "loop": 1,
+                "ops": [{"op": "WaitOp"}]}]}"#;
+        let e = from_json_str(text).unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "op 0 (unknown op), field `op`: unknown op \"WaitOp\" (expected HoldOp, UseDefOp, \
+                 AddToneOp, RemoveTonesOp, MoveOp, RampAmpToOp, RemapFromDefOp or ParallelOp)"
+            ),
+            "{e}"
+        );
     }
 }

@@ -243,19 +243,117 @@ pub enum Op {
     },
 }
 
+/// The kind of an [`Op`], without its fields: the one table of op names, in the
+/// TOML format (`op = "move"`) and in the reference JSON layout (`"MoveOp"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpKind {
+    /// [`Op::Hold`].
+    Hold,
+    /// [`Op::UseDef`].
+    UseDef,
+    /// [`Op::AddTone`].
+    AddTone,
+    /// [`Op::RemoveTones`].
+    RemoveTones,
+    /// [`Op::Move`].
+    Move,
+    /// [`Op::RampAmpTo`].
+    RampAmpTo,
+    /// [`Op::RemapFromDef`].
+    RemapFromDef,
+    /// [`Op::Parallel`].
+    Parallel,
+}
+
+impl OpKind {
+    /// Every kind, in the order the format documentation lists them.
+    pub const ALL: [OpKind; 8] = [
+        OpKind::Hold,
+        OpKind::UseDef,
+        OpKind::AddTone,
+        OpKind::RemoveTones,
+        OpKind::Move,
+        OpKind::RampAmpTo,
+        OpKind::RemapFromDef,
+        OpKind::Parallel,
+    ];
+
+    /// [`OpKind::name`] of every kind in [`OpKind::ALL`], in the same order.
+    pub const NAMES: [&'static str; 8] = {
+        let mut names = [""; 8];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = OpKind::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
+    /// Name of the op in TOML program files and messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            OpKind::Hold => "hold",
+            OpKind::UseDef => "use_def",
+            OpKind::AddTone => "add_tone",
+            OpKind::RemoveTones => "remove_tones",
+            OpKind::Move => "move",
+            OpKind::RampAmpTo => "ramp_amp_to",
+            OpKind::RemapFromDef => "remap_from_def",
+            OpKind::Parallel => "parallel",
+        }
+    }
+
+    /// Tag of the op in the reference JSON layout (`"op": "MoveOp"`).
+    pub const fn json_tag(self) -> &'static str {
+        match self {
+            OpKind::Hold => "HoldOp",
+            OpKind::UseDef => "UseDefOp",
+            OpKind::AddTone => "AddToneOp",
+            OpKind::RemoveTones => "RemoveTonesOp",
+            OpKind::Move => "MoveOp",
+            OpKind::RampAmpTo => "RampAmpToOp",
+            OpKind::RemapFromDef => "RemapFromDefOp",
+            OpKind::Parallel => "ParallelOp",
+        }
+    }
+
+    /// The kind named `name` in TOML program files.
+    pub fn parse(name: &str) -> Option<OpKind> {
+        OpKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The kind tagged `tag` in the reference JSON layout.
+    pub fn from_json_tag(tag: &str) -> Option<OpKind> {
+        OpKind::ALL.into_iter().find(|k| k.json_tag() == tag)
+    }
+
+    /// True for the timed single-channel ops, the only ones a `parallel` may hold.
+    pub const fn runs_in_parallel(self) -> bool {
+        matches!(
+            self,
+            OpKind::Move | OpKind::RampAmpTo | OpKind::RemapFromDef
+        )
+    }
+}
+
 impl Op {
+    /// The op's kind.
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Op::Hold { .. } => OpKind::Hold,
+            Op::UseDef { .. } => OpKind::UseDef,
+            Op::AddTone { .. } => OpKind::AddTone,
+            Op::RemoveTones { .. } => OpKind::RemoveTones,
+            Op::Move { .. } => OpKind::Move,
+            Op::RampAmpTo { .. } => OpKind::RampAmpTo,
+            Op::RemapFromDef { .. } => OpKind::RemapFromDef,
+            Op::Parallel { .. } => OpKind::Parallel,
+        }
+    }
+
     /// Name of the op in TOML program files and messages.
     pub fn name(&self) -> &'static str {
-        match self {
-            Op::Hold { .. } => "hold",
-            Op::UseDef { .. } => "use_def",
-            Op::AddTone { .. } => "add_tone",
-            Op::RemoveTones { .. } => "remove_tones",
-            Op::Move { .. } => "move",
-            Op::RampAmpTo { .. } => "ramp_amp_to",
-            Op::RemapFromDef { .. } => "remap_from_def",
-            Op::Parallel { .. } => "parallel",
-        }
+        self.kind().name()
     }
 
     /// The logical channel the op acts on, if it acts on one.
@@ -324,5 +422,21 @@ impl Program {
         names.sort();
         names.dedup();
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OpKind;
+
+    #[test]
+    fn op_kinds_round_trip_through_both_names() {
+        for kind in OpKind::ALL {
+            assert_eq!(OpKind::parse(kind.name()), Some(kind));
+            assert_eq!(OpKind::from_json_tag(kind.json_tag()), Some(kind));
+        }
+        assert_eq!(OpKind::NAMES, OpKind::ALL.map(OpKind::name));
+        assert_eq!(OpKind::parse("MoveOp"), None);
+        assert_eq!(OpKind::from_json_tag("move"), None);
     }
 }

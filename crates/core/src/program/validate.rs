@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::error::{printable, Location, ProgramError};
-use super::model::{AmpTarget, Dst, Interp, InterpKind, Op, Program, Segment, SegmentMode};
+use super::model::{AmpTarget, Dst, Interp, InterpKind, Op, OpKind, Program, Segment, SegmentMode};
 
 type Check = Result<(), ProgramError>;
 
@@ -300,92 +300,17 @@ fn check_op(program: &Program, op: &Op, loc: &Location, in_parallel: bool) -> Ch
             amps,
             phases_rad,
             ..
-        } => {
-            if freqs_hz.is_empty() {
-                return err(
-                    loc.with_field("freqs_hz"),
-                    "add_tone needs at least one frequency",
-                );
-            }
-            if amps.len() != freqs_hz.len() {
-                return err(
-                    loc.with_field("amps"),
-                    format!(
-                        "expected {} amplitudes (one per frequency), got {}",
-                        freqs_hz.len(),
-                        amps.len()
-                    ),
-                );
-            }
-            if phases_rad.len() != freqs_hz.len() {
-                return err(
-                    loc.with_field("phases_rad"),
-                    format!(
-                        "expected {} phases (one per frequency), got {}",
-                        freqs_hz.len(),
-                        phases_rad.len()
-                    ),
-                );
-            }
-            finite_all(loc, "freqs_hz", freqs_hz)?;
-            finite_all(loc, "amps", amps)?;
-            finite_all(loc, "phases_rad", phases_rad)
-        }
-        Op::RemoveTones { idxs, .. } => {
-            if idxs.is_empty() {
-                return err(
-                    loc.with_field("idxs"),
-                    "remove_tones needs at least one tone index",
-                );
-            }
-            check_unique(loc, "idxs", idxs)
-        }
+        } => check_add_tone(loc, freqs_hz, amps, phases_rad),
+        Op::RemoveTones { idxs, .. } => check_remove_tones(loc, idxs),
         Op::Move {
             df_hz,
             idxs,
             interp,
             ..
-        } => {
-            finite(loc, "df_hz", *df_hz)?;
-            check_interp(loc, interp, MOVE_KINDS)?;
-            match idxs {
-                Some(i) => check_unique(loc, "idxs", i),
-                None => Ok(()),
-            }
-        }
+        } => check_move(loc, *df_hz, idxs.as_deref(), interp),
         Op::RampAmpTo {
             amps, interp, idxs, ..
-        } => {
-            check_interp(loc, interp, RAMP_KINDS)?;
-            match amps {
-                AmpTarget::Scalar(a) => finite(loc, "amps_target", *a)?,
-                AmpTarget::List(v) => {
-                    if v.is_empty() {
-                        return err(
-                            loc.with_field("amps_target"),
-                            "expected at least one target amplitude",
-                        );
-                    }
-                    finite_all(loc, "amps_target", v)?;
-                    if let Some(sel) = idxs {
-                        if v.len() != 1 && v.len() != sel.len() {
-                            return err(
-                                loc.with_field("amps_target"),
-                                format!(
-                                    "expected 1 value or {} values (one per selected tone), got {}",
-                                    sel.len(),
-                                    v.len()
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-            match idxs {
-                Some(i) => check_unique(loc, "idxs", i),
-                None => Ok(()),
-            }
-        }
+        } => check_ramp_amp_to(loc, amps, interp, idxs.as_deref()),
         Op::RemapFromDef {
             channel,
             target_def,
@@ -393,37 +318,7 @@ fn check_op(program: &Program, op: &Op, loc: &Location, in_parallel: bool) -> Ch
             dst,
             interp,
             ..
-        } => {
-            let d = check_def_ref(program, loc, "target_def", channel, target_def)?;
-            check_interp(loc, interp, MOVE_KINDS)?;
-            let n_dst = match dst {
-                Dst::All => d.freqs_hz.len(),
-                Dst::List(v) => {
-                    if let Some((i, bad)) =
-                        v.iter().enumerate().find(|(_, x)| **x >= d.freqs_hz.len())
-                    {
-                        return err(
-                            loc.with_field(format!("dst[{i}]")),
-                            format!(
-                                "tone index {bad} is out of range: definition '{target_def}' has {} tones",
-                                d.freqs_hz.len()
-                            ),
-                        );
-                    }
-                    v.len()
-                }
-            };
-            if src.len() != n_dst {
-                return err(
-                    loc.with_field("src"),
-                    format!(
-                        "src lists {} tones but dst selects {n_dst}; they must pair up one to one",
-                        src.len()
-                    ),
-                );
-            }
-            Ok(())
-        }
+        } => check_remap_from_def(program, loc, channel, target_def, src, dst, interp),
         Op::Parallel { time_s, ops } => {
             if in_parallel {
                 return err(
@@ -431,47 +326,213 @@ fn check_op(program: &Program, op: &Op, loc: &Location, in_parallel: bool) -> Ch
                     "a parallel op cannot contain another parallel op",
                 );
             }
-            if ops.is_empty() {
+            check_parallel(program, loc, *time_s, ops)
+        }
+    }
+}
+
+fn check_add_tone(loc: &Location, freqs_hz: &[f64], amps: &[f64], phases_rad: &[f64]) -> Check {
+    if freqs_hz.is_empty() {
+        return err(
+            loc.with_field("freqs_hz"),
+            "add_tone needs at least one frequency",
+        );
+    }
+    if amps.len() != freqs_hz.len() {
+        return err(
+            loc.with_field("amps"),
+            format!(
+                "expected {} amplitudes (one per frequency), got {}",
+                freqs_hz.len(),
+                amps.len()
+            ),
+        );
+    }
+    if phases_rad.len() != freqs_hz.len() {
+        return err(
+            loc.with_field("phases_rad"),
+            format!(
+                "expected {} phases (one per frequency), got {}",
+                freqs_hz.len(),
+                phases_rad.len()
+            ),
+        );
+    }
+    finite_all(loc, "freqs_hz", freqs_hz)?;
+    finite_all(loc, "amps", amps)?;
+    finite_all(loc, "phases_rad", phases_rad)
+}
+
+fn check_remove_tones(loc: &Location, idxs: &[usize]) -> Check {
+    if idxs.is_empty() {
+        return err(
+            loc.with_field("idxs"),
+            "remove_tones needs at least one tone index",
+        );
+    }
+    check_unique(loc, "idxs", idxs)
+}
+
+fn check_move(loc: &Location, df_hz: f64, idxs: Option<&[usize]>, interp: &Interp) -> Check {
+    finite(loc, "df_hz", df_hz)?;
+    check_interp(loc, interp, MOVE_KINDS)?;
+    match idxs {
+        Some(i) => check_unique(loc, "idxs", i),
+        None => Ok(()),
+    }
+}
+
+fn check_ramp_amp_to(
+    loc: &Location,
+    amps: &AmpTarget,
+    interp: &Interp,
+    idxs: Option<&[usize]>,
+) -> Check {
+    check_interp(loc, interp, RAMP_KINDS)?;
+    match amps {
+        AmpTarget::Scalar(a) => finite(loc, "amps_target", *a)?,
+        AmpTarget::List(v) => {
+            if v.is_empty() {
                 return err(
-                    loc.with_field("ops"),
-                    "a parallel op needs at least one timed op",
+                    loc.with_field("amps_target"),
+                    "expected at least one target amplitude",
                 );
             }
-            let mut channels: std::collections::HashMap<&str, usize> = Default::default();
-            for (i, sub) in ops.iter().enumerate() {
-                let mut sloc = loc.clone();
-                sloc.op.push((i, sub.name()));
-                match sub {
-                    Op::Move { .. } | Op::RampAmpTo { .. } | Op::RemapFromDef { .. } => {}
-                    other => {
-                        return err(
-                            sloc.with_field("op"),
-                            format!(
-                            "only move, ramp_amp_to and remap_from_def can run in parallel, not {}",
-                            other.name()
-                        ),
-                        )
-                    }
-                }
-                check_op(program, sub, &sloc, true)?;
-                let ch = sub.channel().unwrap_or_default();
-                if let Some(first) = channels.insert(ch, i) {
+            finite_all(loc, "amps_target", v)?;
+            if let Some(sel) = idxs {
+                if v.len() != 1 && v.len() != sel.len() {
                     return err(
-                        sloc.with_field("logical_channel"),
+                        loc.with_field("amps_target"),
                         format!(
-                            "logical channel '{ch}' already has sub-op {first}; one op per channel"
+                            "expected 1 value or {} values (one per selected tone), got {}",
+                            sel.len(),
+                            v.len()
                         ),
-                    );
-                }
-                let t = sub.time_s().unwrap_or_default();
-                if t != *time_s {
-                    return err(
-                        sloc.with_field("time_s"),
-                        format!("every op of a parallel takes the parallel's time {time_s} s, got {t} s"),
                     );
                 }
             }
-            Ok(())
         }
+    }
+    match idxs {
+        Some(i) => check_unique(loc, "idxs", i),
+        None => Ok(()),
+    }
+}
+
+fn check_remap_from_def(
+    program: &Program,
+    loc: &Location,
+    channel: &str,
+    target_def: &str,
+    src: &[usize],
+    dst: &Dst,
+    interp: &Interp,
+) -> Check {
+    let d = check_def_ref(program, loc, "target_def", channel, target_def)?;
+    check_interp(loc, interp, MOVE_KINDS)?;
+    let n_dst = match dst {
+        Dst::All => d.freqs_hz.len(),
+        Dst::List(v) => {
+            if let Some((i, bad)) = v.iter().enumerate().find(|(_, x)| **x >= d.freqs_hz.len()) {
+                return err(
+                    loc.with_field(format!("dst[{i}]")),
+                    format!(
+                        "tone index {bad} is out of range: definition '{target_def}' has {} tones",
+                        d.freqs_hz.len()
+                    ),
+                );
+            }
+            v.len()
+        }
+    };
+    if src.len() != n_dst {
+        return err(
+            loc.with_field("src"),
+            format!(
+                "src lists {} tones but dst selects {n_dst}; they must pair up one to one",
+                src.len()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The sub-ops of a `parallel` (not itself inside one): timed channel ops, one per
+/// channel, each taking the parallel's time.
+fn check_parallel(program: &Program, loc: &Location, time_s: f64, ops: &[Op]) -> Check {
+    if ops.is_empty() {
+        return err(
+            loc.with_field("ops"),
+            "a parallel op needs at least one timed op",
+        );
+    }
+    let mut channels: std::collections::HashMap<&str, usize> = Default::default();
+    for (i, sub) in ops.iter().enumerate() {
+        let mut sloc = loc.clone();
+        sloc.op.push((i, sub.name()));
+        if !sub.kind().runs_in_parallel() {
+            return err(
+                sloc.with_field("op"),
+                format!(
+                    "only {} can run in parallel, not {}",
+                    parallel_op_names(),
+                    sub.name()
+                ),
+            );
+        }
+        check_op(program, sub, &sloc, true)?;
+        let ch = sub.channel().unwrap_or_default();
+        if let Some(first) = channels.insert(ch, i) {
+            return err(
+                sloc.with_field("logical_channel"),
+                format!("logical channel '{ch}' already has sub-op {first}; one op per channel"),
+            );
+        }
+        let t = sub.time_s().unwrap_or_default();
+        if t != time_s {
+            return err(
+                sloc.with_field("time_s"),
+                format!("every op of a parallel takes the parallel's time {time_s} s, got {t} s"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The ops a `parallel` may hold, in words: `a, b and c`.
+fn parallel_op_names() -> String {
+    let names: Vec<&str> = OpKind::ALL
+        .into_iter()
+        .filter(|k| k.runs_in_parallel())
+        .map(OpKind::name)
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate;
+    use crate::program::model::{Op, Program, Segment};
+
+    #[test]
+    fn parallel_names_the_ops_it_may_hold() {
+        let mut seg = Segment::once("a");
+        seg.ops.push(Op::Parallel {
+            time_s: 1e-6,
+            ops: vec![Op::Hold { time_s: 1e-6 }],
+        });
+        let program = Program {
+            logical_channels: vec!["H".into()],
+            definitions: Default::default(),
+            segments: vec![seg],
+        };
+        let e = validate(&program).unwrap_err().to_string();
+        assert!(
+            e.contains("only move, ramp_amp_to and remap_from_def can run in parallel, not hold"),
+            "{e}"
+        );
     }
 }

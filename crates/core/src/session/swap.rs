@@ -115,6 +115,87 @@ fn structure_change(old: &OnCard, loaded: &LoadedProgram, session: &Session) -> 
     Ok("segments that were byte-identical (sharing a card slot) now differ, or the reverse".into())
 }
 
+/// Slots a swap has rewritten so far.
+#[derive(Default)]
+struct Progress {
+    /// Names of the segments written, in order.
+    uploaded: Vec<String>,
+    /// From the new program to the end of the first batch, seconds.
+    first_swap_s: Option<f64>,
+}
+
+/// Why a batch of segments was not written in place.
+enum BatchStop {
+    /// Slot sharing would change: a full upload is needed.
+    SharingChanged,
+    /// Rendering or writing failed; true when nothing had been written yet.
+    Failed(Error, bool),
+}
+
+/// The recompiled segments in two batches: those whose own definition changed
+/// first, then those that changed only through carried state or phases.
+fn edited_first(old: &OnCard, loaded: &LoadedProgram, recompiled: &[usize]) -> [Vec<usize>; 2] {
+    let old_fp = segment_fingerprints(&old.loaded.program);
+    let new_fp = segment_fingerprints(&loaded.program);
+    let edited = |i: &usize| old_fp.get(*i).map(|f| &f.digest) != new_fp.get(*i).map(|f| &f.digest);
+    let (first, rest): (Vec<usize>, Vec<usize>) = recompiled.iter().copied().partition(edited);
+    [first, rest]
+}
+
+/// The report and the new state of the card once every changed slot of `plan` is
+/// written (`old` holds the new samples).
+fn swapped_in_place(
+    old: OnCard,
+    loaded: &LoadedProgram,
+    opts: &JobOptions,
+    plan: Replanned,
+    progress: Progress,
+    elapsed_s: f64,
+) -> Swapped {
+    let OnCard {
+        samples,
+        slots,
+        steps,
+        planned: old_planned,
+        ..
+    } = old;
+    let Replanned {
+        lowered,
+        recompiled,
+        quantized: q,
+    } = plan;
+    let planned = Planned {
+        quantized: q,
+        steps: old_planned.steps,
+        column_logical: old_planned.column_logical,
+        lowered,
+        timings: old_planned.timings,
+    };
+    let continuity = opts.verify.then(|| {
+        crate::verify::verify(&planned, &samples, &slots, &steps, None, opts.threshold_fs)
+    });
+    let report = SwapReport {
+        full_upload: false,
+        reason: None,
+        recompiled: recompiled
+            .iter()
+            .map(|&i| planned.quantized.segments[i].segment.name.clone())
+            .collect(),
+        uploaded: progress.uploaded,
+        first_swap_s: progress.first_swap_s,
+        elapsed_s,
+        continuity,
+    };
+    let on_card = OnCard {
+        loaded: loaded.clone(),
+        planned,
+        samples,
+        slots,
+        steps,
+    };
+    Swapped::InPlace(report, on_card)
+}
+
 impl Session {
     /// Replaces the program on the card by `loaded`: when the card can hot-swap and
     /// segment count, lengths, step graph and slot sharing are unchanged, only
@@ -177,109 +258,77 @@ impl Session {
         opts: &JobOptions,
         t0: Instant,
     ) -> Swapped {
-        let Replanned {
-            lowered,
-            recompiled,
-            quantized: q,
-        } = match self.replan(&old, loaded) {
+        let plan = match self.replan(&old, loaded) {
             Ok(Some(p)) => p,
             Ok(None) => return Swapped::NeedsFullUpload(old),
             Err(e) => return Swapped::Failed(e, Some(old)),
         };
-        let old_fp = segment_fingerprints(&old.loaded.program);
-        let new_fp = segment_fingerprints(&loaded.program);
-        let edited =
-            |i: &usize| old_fp.get(*i).map(|f| &f.digest) != new_fp.get(*i).map(|f| &f.digest);
-        let (first, rest): (Vec<usize>, Vec<usize>) = recompiled.iter().copied().partition(edited);
         let mut old = old;
-        let mut uploaded = Vec::new();
-        let mut first_swap_s = None;
-        for batch in [first, rest] {
+        let mut progress = Progress::default();
+        for batch in edited_first(&old, loaded, &plan.recompiled) {
             if batch.is_empty() {
                 continue;
             }
-            let plans: Vec<_> = batch.iter().map(|&i| lowered[i].plan.clone()).collect();
-            let fresh = match render_codes(&self.synth.backend, &plans, &()) {
-                Ok(f) => f,
-                // After a first batch was written the card holds a mix.
-                Err(e) if !uploaded.is_empty() => return Swapped::Failed(e, None),
-                Err(e) => return Swapped::Failed(e, Some(old)),
-            };
-            // Only slots that hold one segment can be rewritten in place.
-            let changed: Vec<(usize, SegmentSamples)> = batch
-                .into_iter()
-                .zip(fresh)
-                .filter(|(i, s)| s.codes != old.samples[*i].codes)
-                .collect();
-            if changed.iter().any(|(i, _)| {
-                let slot = old.slots.slot_of_segment[*i];
-                old.slots
-                    .slot_of_segment
-                    .iter()
-                    .filter(|&&x| x == slot)
-                    .count()
-                    > 1
-            }) {
-                // Sharing would change (even after a first batch was written): the
-                // full upload that follows rewrites the card whole.
-                return Swapped::NeedsFullUpload(old);
-            }
-            for (i, data) in changed {
-                let slot = old.slots.slot_of_segment[i];
-                let name = q.segments[i].segment.name.clone();
-                let written = self.card.update_segment(
-                    slot,
-                    &name,
-                    data.n_samples,
-                    data.n_channels,
-                    &data.codes,
-                );
-                if let Err(e) = written {
-                    return Swapped::Failed(e, None);
+            match self.write_batch(&mut old, batch, &plan, &mut progress) {
+                Ok(()) => {}
+                Err(BatchStop::SharingChanged) => return Swapped::NeedsFullUpload(old),
+                Err(BatchStop::Failed(e, card_unchanged)) => {
+                    return Swapped::Failed(e, card_unchanged.then_some(old))
                 }
-                old.samples[i] = data;
-                uploaded.push(name);
             }
-            first_swap_s.get_or_insert_with(|| t0.elapsed().as_secs_f64());
+            progress
+                .first_swap_s
+                .get_or_insert_with(|| t0.elapsed().as_secs_f64());
         }
         let elapsed_s = t0.elapsed().as_secs_f64();
-        let OnCard {
-            samples,
-            slots,
-            steps,
-            planned: old_planned,
-            ..
-        } = old;
-        let planned = Planned {
-            quantized: q,
-            steps: old_planned.steps,
-            column_logical: old_planned.column_logical,
-            lowered,
-            timings: old_planned.timings,
-        };
-        let continuity = opts.verify.then(|| {
-            crate::verify::verify(&planned, &samples, &slots, &steps, None, opts.threshold_fs)
-        });
-        let report = SwapReport {
-            full_upload: false,
-            reason: None,
-            recompiled: recompiled
+        swapped_in_place(old, loaded, opts, plan, progress, elapsed_s)
+    }
+
+    /// Renders the segments of `batch` and rewrites, in place, the slots whose bytes
+    /// changed; `old` then holds the new samples.
+    fn write_batch(
+        &mut self,
+        old: &mut OnCard,
+        batch: Vec<usize>,
+        plan: &Replanned,
+        progress: &mut Progress,
+    ) -> std::result::Result<(), BatchStop> {
+        let plans: Vec<_> = batch
+            .iter()
+            .map(|&i| plan.lowered[i].plan.clone())
+            .collect();
+        // After a first batch was written the card holds a mix.
+        let fresh = render_codes(&self.synth.backend, &plans, &())
+            .map_err(|e| BatchStop::Failed(e, progress.uploaded.is_empty()))?;
+        // Only slots that hold one segment can be rewritten in place.
+        let changed: Vec<(usize, SegmentSamples)> = batch
+            .into_iter()
+            .zip(fresh)
+            .filter(|(i, s)| s.codes != old.samples[*i].codes)
+            .collect();
+        if changed.iter().any(|(i, _)| {
+            let slot = old.slots.slot_of_segment[*i];
+            old.slots
+                .slot_of_segment
                 .iter()
-                .map(|&i| planned.quantized.segments[i].segment.name.clone())
-                .collect(),
-            uploaded,
-            first_swap_s,
-            elapsed_s,
-            continuity,
-        };
-        let on_card = OnCard {
-            loaded: loaded.clone(),
-            planned,
-            samples,
-            slots,
-            steps,
-        };
-        Swapped::InPlace(report, on_card)
+                .filter(|&&x| x == slot)
+                .count()
+                > 1
+        }) {
+            // Sharing would change (even after a first batch was written): the
+            // full upload that follows rewrites the card whole.
+            return Err(BatchStop::SharingChanged);
+        }
+        for (i, data) in changed {
+            let slot = old.slots.slot_of_segment[i];
+            let name = plan.quantized.segments[i].segment.name.clone();
+            self.card
+                .update_segment(slot, &name, data.n_samples, data.n_channels, &data.codes)
+                .map_err(|e| BatchStop::Failed(e, false))?;
+            old.samples[i] = data;
+            progress.uploaded.push(name);
+        }
+        Ok(())
     }
 
     /// Re-plans a changed program against what is on the card: `None` when its

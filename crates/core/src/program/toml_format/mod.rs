@@ -30,7 +30,7 @@ mod write;
 use toml::de::DeTable;
 
 use super::error::{Location, ProgramError};
-use super::model::Program;
+use super::model::{OpKind, Program};
 use super::source_map::SourceMap;
 
 pub use write::to_toml_string;
@@ -49,17 +49,8 @@ pub const SEGMENT_KEYS: &[&str] = &[
     "snap_freqs_to_wrap",
     "ops",
 ];
-/// Op names, as written in `op = "..."`.
-pub const OP_NAMES: &[&str] = &[
-    "hold",
-    "use_def",
-    "add_tone",
-    "remove_tones",
-    "move",
-    "ramp_amp_to",
-    "remap_from_def",
-    "parallel",
-];
+/// Op names, as written in `op = "..."` (the names of [`OpKind::ALL`]).
+pub const OP_NAMES: &[&str] = &OpKind::NAMES;
 
 /// Reads a program from TOML text. `source` (a file name, or empty) is named in
 /// errors. The program is not validated; see [`crate::program::validate`].

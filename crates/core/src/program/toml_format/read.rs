@@ -3,10 +3,11 @@
 use indexmap::IndexMap;
 
 use super::node::{Field, Table};
-use super::{DEFINITION_KEYS, OP_NAMES, SEGMENT_KEYS, TOP_KEYS};
+use super::{DEFINITION_KEYS, SEGMENT_KEYS, TOP_KEYS};
 use crate::program::error::{Location, ProgramError};
 use crate::program::model::{
-    AmpTarget, Definition, Dst, Interp, InterpKind, Op, PhaseMode, Program, Segment, SegmentMode,
+    AmpTarget, Definition, Dst, Interp, InterpKind, Op, OpKind, PhaseMode, Program, Segment,
+    SegmentMode,
 };
 use crate::program::source_map::{NodePositions, SourceMap};
 use crate::program::suggest::did_you_mean;
@@ -156,21 +157,20 @@ fn read_segment(si: usize, sv: &Field<'_, '_>) -> Res<(Segment, NodePositions)> 
 
 /// The keys each op takes. `tau` is read on every timed op so that any model
 /// converts without loss; validation rejects it where the kind is not `exp`.
-fn op_keys(op: &str) -> &'static [&'static str] {
-    match op {
-        "hold" => &["op", "time"],
-        "use_def" => &["op", "channel", "def"],
-        "add_tone" => &[
+fn op_keys(kind: OpKind) -> &'static [&'static str] {
+    match kind {
+        OpKind::Hold => &["op", "time"],
+        OpKind::UseDef => &["op", "channel", "def"],
+        OpKind::AddTone => &[
             "op", "channel", "freq", "freqs", "amp", "amps", "phase", "phases", "at",
         ],
-        "remove_tones" => &["op", "channel", "idxs"],
-        "move" => &["op", "channel", "df", "time", "idxs", "kind", "tau"],
-        "ramp_amp_to" => &["op", "channel", "amps", "time", "idxs", "kind", "tau"],
-        "remap_from_def" => &[
+        OpKind::RemoveTones => &["op", "channel", "idxs"],
+        OpKind::Move => &["op", "channel", "df", "time", "idxs", "kind", "tau"],
+        OpKind::RampAmpTo => &["op", "channel", "amps", "time", "idxs", "kind", "tau"],
+        OpKind::RemapFromDef => &[
             "op", "channel", "target", "src", "dst", "time", "kind", "tau",
         ],
-        "parallel" => &["op", "time", "ops"],
-        _ => &[],
+        OpKind::Parallel => &["op", "time", "ops"],
     }
 }
 
@@ -185,41 +185,67 @@ fn read_op(
     let mut loc = parent.clone();
     loc.op.push((oi, "unknown op"));
     let tag = ov.table(loc.clone())?.req("op")?.string()?;
-    let known = OP_NAMES.iter().copied().find(|n| *n == tag);
-    if let (Some(name), Some(last)) = (known, loc.op.last_mut()) {
-        last.1 = name;
+    let known = OpKind::parse(tag);
+    if let (Some(kind), Some(last)) = (known, loc.op.last_mut()) {
+        last.1 = kind.name();
     }
     let t = ov.table(loc.clone())?;
-    let unknown_op = || -> Res<ProgramError> {
-        Ok(t.req("op")?.error(format!(
+    let Some(kind) = known else {
+        return Err(t.req("op")?.error(format!(
             "unknown op {tag:?}{} (expected one of: {})",
-            did_you_mean(tag, OP_NAMES.iter().copied()),
-            OP_NAMES.join(", ")
-        )))
+            did_you_mean(tag, OpKind::NAMES),
+            OpKind::NAMES.join(", ")
+        )));
     };
-    let Some(name) = known else {
-        return Err(unknown_op()?);
-    };
-    t.allow_only(&format!("a {name} op"), op_keys(name))?;
+    t.allow_only(&format!("a {} op", kind.name()), op_keys(kind))?;
     let mut positions = t.positions();
+    let r = OpFields {
+        t: &t,
+        inherited_time,
+    };
+    let op = match kind {
+        OpKind::Hold => Op::Hold { time_s: r.time()? },
+        OpKind::UseDef => read_use_def(&r)?,
+        OpKind::AddTone => read_add_tone(&r)?,
+        OpKind::RemoveTones => read_remove_tones(&r)?,
+        OpKind::Move => read_move(&r)?,
+        OpKind::RampAmpTo => read_ramp_amp_to(&r)?,
+        OpKind::RemapFromDef => read_remap_from_def(&r)?,
+        OpKind::Parallel => read_parallel(&r, &loc, &mut positions)?,
+    };
+    Ok((op, positions))
+}
 
-    let channel = || -> Res<String> { Ok(t.req("channel")?.string()?.to_string()) };
-    let time = || -> Res<f64> {
-        match (t.get("time"), inherited_time) {
+/// The table of one op, with the readers of the keys several kinds share.
+struct OpFields<'r, 'a, 'i> {
+    t: &'r Table<'a, 'i>,
+    /// The time of an enclosing `parallel`, used when the op gives none.
+    inherited_time: Option<f64>,
+}
+
+impl OpFields<'_, '_, '_> {
+    fn channel(&self) -> Res<String> {
+        Ok(self.t.req("channel")?.string()?.to_string())
+    }
+
+    fn time(&self) -> Res<f64> {
+        match (self.t.get("time"), self.inherited_time) {
             (Some(f), _) => f.number(Some(Quantity::Time)),
             (None, Some(inherited)) => Ok(inherited),
-            (None, None) => Err(t.missing("time")),
+            (None, None) => Err(self.t.missing("time")),
         }
-    };
-    let idxs = || -> Res<Option<Vec<usize>>> {
-        match t.get("idxs") {
+    }
+
+    fn idxs(&self) -> Res<Option<Vec<usize>>> {
+        match self.t.get("idxs") {
             None => Ok(None),
             Some(f) if f.is_string("all") => Ok(None),
             Some(f) => f.indices().map(Some),
         }
-    };
-    let interp = |default: InterpKind| -> Res<Interp> {
-        let kind = match t.get("kind") {
+    }
+
+    fn interp(&self, default: InterpKind) -> Res<Interp> {
+        let kind = match self.t.get("kind") {
             None => default,
             Some(f) => {
                 let s = f.string()?;
@@ -240,108 +266,125 @@ fn read_op(
                 })?
             }
         };
-        let tau_s = match t.get("tau") {
+        let tau_s = match self.t.get("tau") {
             None => None,
             Some(f) => Some(f.number(Some(Quantity::Time))?),
         };
         Ok(Interp { kind, tau_s })
-    };
+    }
+}
 
-    let op = match name {
-        "hold" => Op::Hold { time_s: time()? },
-        "use_def" => Op::UseDef {
-            channel: channel()?,
-            def: t.req("def")?.string()?.to_string(),
-        },
-        "add_tone" => {
-            // `freq`, `amp`, `phase` for one tone; the plural for one per tone.
-            let one_of = |singular: &str, plural: &str| match (t.get(singular), t.get(plural)) {
-                (Some(_), Some(p)) => {
-                    Err(p.error(format!("give either `{singular}` or `{plural}`, not both")))
-                }
-                (Some(s), None) => Ok(Some((true, s))),
-                (None, p) => Ok(p.map(|p| (false, p))),
-            };
-            let freqs_hz = match one_of("freq", "freqs")? {
-                Some((true, f)) => vec![f.number(Some(Quantity::Frequency))?],
-                Some((false, f)) => f.numbers(Some(Quantity::Frequency), None)?,
-                None => return Err(t.missing("freq")),
-            };
-            let n = freqs_hz.len();
-            let per_tone = |singular: &str, plural: &str| -> Res<Vec<f64>> {
-                match one_of(singular, plural)? {
-                    Some((_, f)) => f.numbers(None, Some(n)),
-                    None => Ok(vec![0.0; n]),
-                }
-            };
-            Op::AddTone {
-                channel: channel()?,
-                amps: per_tone("amp", "amps")?,
-                phases_rad: per_tone("phase", "phases")?,
-                at: match t.get("at") {
-                    Some(f) => Some(f.index()?),
-                    None => None,
-                },
-                freqs_hz,
-            }
+fn read_use_def(r: &OpFields<'_, '_, '_>) -> Res<Op> {
+    Ok(Op::UseDef {
+        channel: r.channel()?,
+        def: r.t.req("def")?.string()?.to_string(),
+    })
+}
+
+/// `freq`, `amp`, `phase` for one tone; the plural for one per tone.
+fn read_add_tone(r: &OpFields<'_, '_, '_>) -> Res<Op> {
+    let t = r.t;
+    let one_of = |singular: &str, plural: &str| match (t.get(singular), t.get(plural)) {
+        (Some(_), Some(p)) => {
+            Err(p.error(format!("give either `{singular}` or `{plural}`, not both")))
         }
-        "remove_tones" => Op::RemoveTones {
-            channel: channel()?,
-            idxs: t.req("idxs")?.indices()?,
-        },
-        "move" => Op::Move {
-            channel: channel()?,
-            df_hz: t.req("df")?.number(Some(Quantity::Frequency))?,
-            time_s: time()?,
-            idxs: idxs()?,
-            interp: interp(InterpKind::Linear)?,
-        },
-        "ramp_amp_to" => {
-            let a = t.req("amps")?;
-            let amps = if a.is_compound() {
-                AmpTarget::List(a.numbers(None, None)?)
-            } else {
-                AmpTarget::Scalar(a.number(None)?)
-            };
-            Op::RampAmpTo {
-                channel: channel()?,
-                amps,
-                time_s: time()?,
-                interp: interp(InterpKind::Linear)?,
-                idxs: idxs()?,
-            }
-        }
-        "remap_from_def" => Op::RemapFromDef {
-            channel: channel()?,
-            target_def: t.req("target")?.string()?.to_string(),
-            src: t.req("src")?.indices()?,
-            dst: match t.get("dst") {
-                None => Dst::All,
-                Some(f) if f.is_string("all") => Dst::All,
-                Some(f) => Dst::List(f.indices()?),
-            },
-            time_s: time()?,
-            interp: interp(InterpKind::MinJerk)?,
-        },
-        "parallel" => {
-            let own_time = match t.get("time") {
-                Some(f) => Some(f.number(Some(Quantity::Time))?),
-                None => None,
-            };
-            let mut ops = Vec::new();
-            for (i, sub) in t.req("ops")?.list()?.iter().enumerate() {
-                let (op, p) = read_op(&loc, i, sub, own_time)?;
-                ops.push(op);
-                positions.children.push(p);
-            }
-            let time_s = match (own_time, ops.first().and_then(Op::time_s)) {
-                (Some(t), _) => t,
-                (None, Some(first)) => first,
-                (None, None) => return Err(t.missing("time")),
-            };
-            Op::Parallel { time_s, ops }
-        }
-        _ => return Err(unknown_op()?),
+        (Some(s), None) => Ok(Some((true, s))),
+        (None, p) => Ok(p.map(|p| (false, p))),
     };
-    Ok((op, positions))
+    let freqs_hz = match one_of("freq", "freqs")? {
+        Some((true, f)) => vec![f.number(Some(Quantity::Frequency))?],
+        Some((false, f)) => f.numbers(Some(Quantity::Frequency), None)?,
+        None => return Err(t.missing("freq")),
+    };
+    let n = freqs_hz.len();
+    let per_tone = |singular: &str, plural: &str| -> Res<Vec<f64>> {
+        match one_of(singular, plural)? {
+            Some((_, f)) => f.numbers(None, Some(n)),
+            None => Ok(vec![0.0; n]),
+        }
+    };
+    Ok(Op::AddTone {
+        channel: r.channel()?,
+        amps: per_tone("amp", "amps")?,
+        phases_rad: per_tone("phase", "phases")?,
+        at: match t.get("at") {
+            Some(f) => Some(f.index()?),
+            None => None,
+        },
+        freqs_hz,
+    })
+}
+
+fn read_remove_tones(r: &OpFields<'_, '_, '_>) -> Res<Op> {
+    Ok(Op::RemoveTones {
+        channel: r.channel()?,
+        idxs: r.t.req("idxs")?.indices()?,
+    })
+}
+
+fn read_move(r: &OpFields<'_, '_, '_>) -> Res<Op> {
+    Ok(Op::Move {
+        channel: r.channel()?,
+        df_hz: r.t.req("df")?.number(Some(Quantity::Frequency))?,
+        time_s: r.time()?,
+        idxs: r.idxs()?,
+        interp: r.interp(InterpKind::Linear)?,
+    })
+}
+
+fn read_ramp_amp_to(r: &OpFields<'_, '_, '_>) -> Res<Op> {
+    let a = r.t.req("amps")?;
+    let amps = if a.is_compound() {
+        AmpTarget::List(a.numbers(None, None)?)
+    } else {
+        AmpTarget::Scalar(a.number(None)?)
+    };
+    Ok(Op::RampAmpTo {
+        channel: r.channel()?,
+        amps,
+        time_s: r.time()?,
+        interp: r.interp(InterpKind::Linear)?,
+        idxs: r.idxs()?,
+    })
+}
+
+fn read_remap_from_def(r: &OpFields<'_, '_, '_>) -> Res<Op> {
+    Ok(Op::RemapFromDef {
+        channel: r.channel()?,
+        target_def: r.t.req("target")?.string()?.to_string(),
+        src: r.t.req("src")?.indices()?,
+        dst: match r.t.get("dst") {
+            None => Dst::All,
+            Some(f) if f.is_string("all") => Dst::All,
+            Some(f) => Dst::List(f.indices()?),
+        },
+        time_s: r.time()?,
+        interp: r.interp(InterpKind::MinJerk)?,
+    })
+}
+
+/// A `parallel` and its sub-ops (located under `loc`), whose positions go to
+/// `positions`. Its time defaults to the first sub-op's.
+fn read_parallel(
+    r: &OpFields<'_, '_, '_>,
+    loc: &Location,
+    positions: &mut NodePositions,
+) -> Res<Op> {
+    let t = r.t;
+    let own_time = match t.get("time") {
+        Some(f) => Some(f.number(Some(Quantity::Time))?),
+        None => None,
+    };
+    let mut ops = Vec::new();
+    for (i, sub) in t.req("ops")?.list()?.iter().enumerate() {
+        let (op, p) = read_op(loc, i, sub, own_time)?;
+        ops.push(op);
+        positions.children.push(p);
+    }
+    let time_s = match (own_time, ops.first().and_then(Op::time_s)) {
+        (Some(t), _) => t,
+        (None, Some(first)) => first,
+        (None, None) => return Err(t.missing("time")),
+    };
+    Ok(Op::Parallel { time_s, ops })
 }

@@ -206,7 +206,6 @@ impl Fields {
 /// `depth` the indentation level of the line the table starts on.
 fn op_table(op: &Op, inherited: Option<f64>, depth: usize) -> String {
     let mut f = Fields(vec![("op", string(op.name()))]);
-    let freq = quantity(Quantity::Frequency);
     match op {
         Op::Hold { time_s } => f.time(*time_s, inherited),
         Op::UseDef { channel, def } => {
@@ -219,31 +218,7 @@ fn op_table(op: &Op, inherited: Option<f64>, depth: usize) -> String {
             amps,
             phases_rad,
             at,
-        } => {
-            f.channel(channel);
-            let one = freqs_hz.len() == 1;
-            let scalar_ok = |v: &[f64]| one && v.len() == 1;
-            if one {
-                f.add("freq", freq(freqs_hz[0]));
-            } else {
-                f.add("freqs", freq_list(freqs_hz));
-            }
-            for (values, singular, plural) in
-                [(amps, "amp", "amps"), (phases_rad, "phase", "phases")]
-            {
-                if all_zero(values) && values.len() == freqs_hz.len() {
-                    continue;
-                }
-                if scalar_ok(values) {
-                    f.add(singular, plain(values[0]));
-                } else {
-                    f.add(plural, per_tone(values, freqs_hz.len(), &plain));
-                }
-            }
-            if let Some(a) = at {
-                f.add("at", a.to_string());
-            }
-        }
+        } => add_tone_fields(&mut f, channel, freqs_hz, amps, phases_rad, *at),
         Op::RemoveTones { channel, idxs } => {
             f.channel(channel);
             f.add("idxs", indices(idxs));
@@ -256,7 +231,7 @@ fn op_table(op: &Op, inherited: Option<f64>, depth: usize) -> String {
             interp,
         } => {
             f.channel(channel);
-            f.add("df", freq(*df_hz));
+            f.add("df", quantity(Quantity::Frequency)(*df_hz));
             f.time(*time_s, inherited);
             f.idxs(idxs);
             f.interp(interp, InterpKind::Linear);
@@ -269,13 +244,7 @@ fn op_table(op: &Op, inherited: Option<f64>, depth: usize) -> String {
             idxs,
         } => {
             f.channel(channel);
-            f.add(
-                "amps",
-                match amps {
-                    AmpTarget::Scalar(a) => plain(*a),
-                    AmpTarget::List(v) => list(v, &plain),
-                },
-            );
+            f.add("amps", amp_target(amps));
             f.time(*time_s, inherited);
             f.idxs(idxs);
             f.interp(interp, InterpKind::Linear);
@@ -291,28 +260,77 @@ fn op_table(op: &Op, inherited: Option<f64>, depth: usize) -> String {
             f.channel(channel);
             f.add("target", string(target_def));
             f.add("src", indices(src));
-            f.add(
-                "dst",
-                match dst {
-                    Dst::All => string("all"),
-                    Dst::List(v) => indices(v),
-                },
-            );
+            f.add("dst", destination(dst));
             f.time(*time_s, inherited);
             f.interp(interp, InterpKind::MinJerk);
         }
         Op::Parallel { time_s, ops } => {
             f.time(*time_s, None);
-            let pad = "  ".repeat(depth + 1);
-            let mut body = String::from("[\n");
-            for sub in ops {
-                let _ = writeln!(body, "{pad}{},", op_table(sub, Some(*time_s), depth + 1));
-            }
-            body.push_str(&"  ".repeat(depth));
-            body.push(']');
-            f.add("ops", body);
+            f.add("ops", parallel_ops(*time_s, ops, depth));
         }
     }
     let pairs: Vec<String> = f.0.iter().map(|(k, v)| format!("{k} = {v}")).collect();
     format!("{{ {} }}", pairs.join(", "))
+}
+
+/// The fields of `add_tone`: `freq`, `amp`, `phase` for one tone, the plurals for
+/// several; zero amplitudes and phases left out.
+fn add_tone_fields(
+    f: &mut Fields,
+    channel: &str,
+    freqs_hz: &[f64],
+    amps: &[f64],
+    phases_rad: &[f64],
+    at: Option<usize>,
+) {
+    f.channel(channel);
+    let one = freqs_hz.len() == 1;
+    let scalar_ok = |v: &[f64]| one && v.len() == 1;
+    if one {
+        f.add("freq", quantity(Quantity::Frequency)(freqs_hz[0]));
+    } else {
+        f.add("freqs", freq_list(freqs_hz));
+    }
+    for (values, singular, plural) in [(amps, "amp", "amps"), (phases_rad, "phase", "phases")] {
+        if all_zero(values) && values.len() == freqs_hz.len() {
+            continue;
+        }
+        if scalar_ok(values) {
+            f.add(singular, plain(values[0]));
+        } else {
+            f.add(plural, per_tone(values, freqs_hz.len(), &plain));
+        }
+    }
+    if let Some(a) = at {
+        f.add("at", a.to_string());
+    }
+}
+
+/// The `amps` of `ramp_amp_to`: one number or a list.
+fn amp_target(amps: &AmpTarget) -> String {
+    match amps {
+        AmpTarget::Scalar(a) => plain(*a),
+        AmpTarget::List(v) => list(v, &plain),
+    }
+}
+
+/// The `dst` of `remap_from_def`: `"all"` or a list of indices.
+fn destination(dst: &Dst) -> String {
+    match dst {
+        Dst::All => string("all"),
+        Dst::List(v) => indices(v),
+    }
+}
+
+/// The `ops` of a `parallel` lasting `time_s`: one sub-op per line, indented one
+/// level deeper than `depth`.
+fn parallel_ops(time_s: f64, ops: &[Op], depth: usize) -> String {
+    let pad = "  ".repeat(depth + 1);
+    let mut body = String::from("[\n");
+    for sub in ops {
+        let _ = writeln!(body, "{pad}{},", op_table(sub, Some(time_s), depth + 1));
+    }
+    body.push_str(&"  ".repeat(depth));
+    body.push(']');
+    body
 }
