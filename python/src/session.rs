@@ -147,14 +147,20 @@ impl Session {
     #[pyo3(signature = (threshold_fs = DEFAULT_THRESHOLD))]
     fn verify<'py>(&self, py: Python<'py>, threshold_fs: f64) -> PyResult<Bound<'py, PyAny>> {
         let report = self.with(py, move |s| {
+            if s.on_card.is_none() {
+                return Err(Error::Usage(
+                    "nothing is on the card: run a program first".into(),
+                ));
+            }
             let trace = if s.card.info.features.contains(CardFeatures::PLAYBACK_TRACE) {
                 s.playback()?
             } else {
                 None
             };
-            let on_card = s.on_card.as_ref().ok_or_else(|| {
-                Error::Usage("nothing is on the card: run a program first".into())
-            })?;
+            let on_card = s
+                .on_card
+                .as_ref()
+                .ok_or_else(|| Error::Internal("the program on the card went away".into()))?;
             Ok(verify(
                 &on_card.planned,
                 &on_card.samples,

@@ -32,6 +32,22 @@ DIGESTS = [
 
 
 @pytest.fixture(scope="session")
+def exact_config(tmp_path_factory) -> pathlib.Path:
+    """configs/default.toml without the crest optimiser's time budget.
+
+    With a budget (200 ms by default) the optimiser stops where the clock says,
+    so on a loaded machine two compilations of one program may pick different
+    start phases; with `time_budget_ms = 0` it runs its passes only, and every
+    compilation of a program gives the same bytes.
+    """
+    text = DEFAULT_CONFIG.read_text()
+    assert "time_budget_ms = 200" in text
+    path = tmp_path_factory.mktemp("config") / "exact.toml"
+    path.write_text(text.replace("time_budget_ms = 200", "time_budget_ms = 0"))
+    return path
+
+
+@pytest.fixture(scope="session")
 def awgsf_bin() -> pathlib.Path:
     """The `awgsf` binary the Python results are compared with."""
     target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))

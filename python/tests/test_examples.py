@@ -1,0 +1,25 @@
+"""The examples under examples/python/ run to the end on the default config."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DEFAULT_CONFIG, ROOT
+
+
+@pytest.mark.parametrize(
+    "script,args,expect",
+    [
+        ("parameter_scan.py", ["--points", "3"], "hot swap"),
+        ("artiq_controller.py", [], "swapped"),
+    ],
+)
+def test_example_runs(script, args, expect, plugins_found):
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "python" / script), "--config", str(DEFAULT_CONFIG), *args],
+        cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    assert expect in p.stdout
