@@ -6,12 +6,9 @@ to per-segment int16 numpy arrays and the step table (``compile``), and play the
 a card, hot-swapping changed segments while it plays (``Session``).
 
 Plugins (synthesis backends, cards) are shared libraries found in the config's
-``plugin_dirs``, then the directories in ``$AWGSF_PLUGIN_PATH``; a wheel that ships
-them in ``awgsf/plugins/`` adds that directory to the end of ``$AWGSF_PLUGIN_PATH``
-on import.
+``plugin_dirs``, then in the directories of ``$AWGSF_PLUGIN_PATH`` (a Python
+process's executable is the interpreter, so they are not found next to it).
 """
-
-import os as _os
 
 from ._awgsf import (
     DEFAULT_THRESHOLD,
@@ -41,18 +38,6 @@ from ._awgsf import (
     presets,
 )
 
-
-def _add_bundled_plugins() -> None:
-    bundled = _os.path.join(_os.path.dirname(__file__), "plugins")
-    if not _os.path.isdir(bundled):
-        return
-    current = _os.environ.get(PLUGIN_PATH_ENV, "")
-    dirs = [d for d in current.split(_os.pathsep) if d]
-    if bundled not in dirs:
-        _os.environ[PLUGIN_PATH_ENV] = _os.pathsep.join(dirs + [bundled])
-
-
-_add_bundled_plugins()
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +115,22 @@ def test_every_error_class_shares_the_base():
     assert {2, 3, 4, 5, 6, 7, 8, 9, 10, 130} <= codes
     for c in classes:
         assert issubclass(c, awgsf.AwgsfError) and issubclass(c, Exception)
+
+
+def test_plugins_are_found_through_the_configs_plugin_dirs(tmp_path, plugins_found):
+    plugin_dir = os.environ["AWGSF_PLUGIN_PATH"].split(os.pathsep)[0]
+    text = DEFAULT_CONFIG.read_text().replace("version = 1\n", f"version = 1\nplugin_dirs = [{plugin_dir!r}]\n", 1)
+    config = tmp_path / "with_dirs.toml"
+    config.write_text(text)
+    env = {k: v for k, v in os.environ.items() if k != "AWGSF_PLUGIN_PATH"}
+    code = (
+        "import awgsf, sys\n"
+        "with awgsf.Session(sys.argv[1]) as s:\n"
+        "    print(s.run('simple_tweens')['segments'])\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code, str(config)], env=env, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == str(len(awgsf.IntentIR.preset("simple_tweens").segment_names))
+    # Without either, the plugins are not found.
+    p = subprocess.run([sys.executable, "-c", code, str(DEFAULT_CONFIG)], env=env, capture_output=True, text=True)
+    assert p.returncode != 0 and "PluginError" in p.stderr
