@@ -2,6 +2,8 @@
 //! plugin API alone, so a third party can run the suites against its own plugin.
 //!
 //! * [`hardware`]: what every card plugin must do (`awgsf check-plugin` runs it);
+//! * [`synthesis`]: what every synthesis plugin must do, with the random render
+//!   plans and the reference renderer backends are held to;
 //! * [`skip`]: skips that a machine meant to run a test turns into failures.
 //!
 //! Some tests need what a machine may lack (a GPU, NVRTC, a C++ compiler) or may
@@ -12,6 +14,7 @@
 //! instead of skipping them.
 
 pub mod hardware;
+pub mod synthesis;
 
 /// What one rule of a suite came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
