@@ -3,7 +3,7 @@
 //! or loaded from their files) and any plugin file a lab hands to the host.
 //!
 //! Each [`Rule`] opens a fresh backend, renders plans from [`plans`] and holds the
-//! output to the [`reference`] renderer: card codes within one of the reference on
+//! output to the [`reference`](mod@reference) renderer: card codes within one of the reference on
 //! random plans of every interpolation kind, calibrated and not; millivolts and
 //! statistics that follow the same values; exact phase deep inside long parts;
 //! output that does not depend on how a segment is cut into jobs and calls, nor on
@@ -12,7 +12,7 @@
 //! plan (its seed), the range, the sample and channel, and both values.
 //!
 //! * [`plans`]: random render plans from a seed;
-//! * [`reference`]: the plain per-sample `f64` renderer;
+//! * [`reference`](mod@reference): the plain per-sample `f64` renderer;
 //! * [`exact`]: the exact phase of a tone anywhere in a part.
 
 pub mod exact;
