@@ -15,6 +15,8 @@ use awgsf_plugin_api::{
     TriggerEdge, TriggerSettings, TriggerSource, UploadProgram,
 };
 
+pub use crate::{Outcome, Verdict};
+
 /// Opens a fresh card of the plugin under test.
 pub type Opener<'a> = dyn FnMut() -> PluginResult<CardBox> + 'a;
 
@@ -26,35 +28,6 @@ pub struct Rule {
     /// What a conforming card does.
     pub expectation: &'static str,
     check: fn(&mut Opener<'_>) -> Verdict,
-}
-
-/// What one rule came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// The card behaves as the rule says.
-    Pass,
-    /// The card does not claim the feature the rule is about.
-    NotApplicable(String),
-    /// The card broke the rule: what happened.
-    Fail(String),
-}
-
-/// A rule and its verdict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// The rule's name.
-    pub rule: &'static str,
-    /// What a conforming card does.
-    pub expectation: &'static str,
-    /// What happened.
-    pub verdict: Verdict,
-}
-
-impl Outcome {
-    /// True unless the rule failed.
-    pub fn ok(&self) -> bool {
-        !matches!(self.verdict, Verdict::Fail(_))
-    }
 }
 
 /// Every rule, in the order they run.
@@ -396,16 +369,6 @@ fn closes(open: &mut Opener<'_>) -> Verdict {
 }
 
 // ---- helpers ------------------------------------------------------------------------
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Verdict::Pass => f.write_str("pass"),
-            Verdict::NotApplicable(why) => write!(f, "not applicable: {why}"),
-            Verdict::Fail(why) => write!(f, "FAIL: {why}"),
-        }
-    }
-}
 
 fn failed(what: &str, e: PluginError) -> Verdict {
     Verdict::Fail(format!("{what} failed: {} ({})", e.message, e.kind))
