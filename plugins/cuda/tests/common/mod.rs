@@ -4,14 +4,7 @@
 //! on plans of `awgsf_test_kit::synthesis::plans`.
 #![allow(dead_code)]
 
-<<<<<<< HEAD
-pub mod plans;
-pub mod reference;
-
 use awgsf_math::to_code;
-=======
-use awgsf_math::to_code;
->>>>>>> synth-suite
 use awgsf_plugin_api::{
     ChannelStats, ErrorKind, InterpKind, OutputBuffer, PluginResult, RenderJob, SegmentPlan,
     TonePlan,
