@@ -23,6 +23,7 @@ pub mod guard;
 pub mod module;
 pub mod output_dir;
 pub mod plan;
+pub mod settings;
 pub mod upload_check;
 pub mod version;
 
