@@ -16,8 +16,12 @@
 //! The macros wrap every call in [`std::panic::catch_unwind`], so a panic inside a
 //! plugin becomes a [`PluginError`] of kind [`ErrorKind::PANIC`] instead of taking
 //! the host process down.
+//!
+//! [`contract`] says what the host checks before each call and what a plugin must
+//! check all the same; [`settings`] parses a plugin's settings table.
 
 pub mod card;
+pub mod contract;
 pub mod error;
 pub mod guard;
 pub mod module;
