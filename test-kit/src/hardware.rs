@@ -8,11 +8,10 @@
 //! playback start/stop, hot swap and read-back where the card claims them, and
 //! release on close. A failed rule names what was expected and what happened.
 
-use awgsf_plugin_api::abi_stable::std_types::{RSlice, RSliceMut, RStr, RVec};
+use awgsf_plugin_api::abi_stable::std_types::{RSlice, RSliceMut, RStr};
 use awgsf_plugin_api::{
-    CardBox, CardFeatures, CardInfo, CardSettings, ChannelSettings, ClockSettings, ClockSource,
-    Coupling, ErrorKind, PluginError, PluginResult, SegmentData, Step, StepEnd, StopLevel,
-    TriggerEdge, TriggerSettings, TriggerSource, UploadProgram,
+    CardBox, CardFeatures, CardInfo, CardSettings, ChannelSettings, ErrorKind, PluginError,
+    PluginResult, SegmentData, Step, StepEnd, StopLevel, UploadProgram,
 };
 
 pub use crate::{Outcome, Verdict};
@@ -490,31 +489,13 @@ impl MinimalProgram {
         let min = info.min_segment_for(channels).unwrap_or(step).max(step);
         let n_samples = min.div_ceil(step) * step;
         let amplitude = info.min_amplitude_mv.max(info.max_amplitude_mv.min(1000.0));
+        let rate = info
+            .min_sample_rate_hz
+            .max(info.max_sample_rate_hz.min(625e6));
+        let indices: Vec<u32> = (0..channels).collect();
         let settings = CardSettings {
-            sample_rate_hz: info
-                .min_sample_rate_hz
-                .max(info.max_sample_rate_hz.min(625e6)),
-            channels: (0..channels)
-                .map(|index| ChannelSettings {
-                    index,
-                    amplitude_mv: amplitude,
-                    stop_level: StopLevel::Zero,
-                })
-                .collect::<RVec<_>>(),
-            trigger: TriggerSettings {
-                source: TriggerSource::Software,
-                edge: TriggerEdge::Rising,
-                level_mv: 0.0,
-                coupling: Coupling::Dc,
-                termination_50ohm: false,
-                delay_samples: 0,
-            },
-            clock: ClockSettings {
-                source: ClockSource::InternalPll,
-                reference_hz: 0.0,
-                output_enabled: false,
-            },
             timeout_ms: 5000,
+            ..CardSettings::new(rate, &indices, amplitude, StopLevel::Zero)
         };
         let total = (n_samples * u64::from(channels)) as usize;
         let codes = (0..total).map(|i| (i % 2000) as i16 - 1000).collect();
