@@ -25,7 +25,7 @@
 //! The plugin API gives the shared checks once, so that host and plugins agree:
 //! [`UploadProgram::check`] and [`SegmentData::check`] against a [`CardInfo`],
 //! [`Step::checked_spectrum_word`], and [`settings::parse`](crate::settings::parse)
-//! for plugin settings. For render plans, `awgsf-dsp` (the closed-form math shared
+//! for plugin settings. For render plans, `awgsf-math` (the closed-form math shared
 //! by the host and the renderers) has `validate_segment` and `validate_job`.
 //!
 //! # Every plugin
