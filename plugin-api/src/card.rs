@@ -181,6 +181,21 @@ pub struct TriggerSettings {
     pub delay_samples: u64,
 }
 
+impl Default for TriggerSettings {
+    /// A software trigger without delay; the fields of the external inputs at
+    /// rest (rising edge, 0 mV, DC, no termination).
+    fn default() -> Self {
+        TriggerSettings {
+            source: TriggerSource::Software,
+            edge: TriggerEdge::Rising,
+            level_mv: 0.0,
+            coupling: Coupling::Dc,
+            termination_50ohm: false,
+            delay_samples: 0,
+        }
+    }
+}
+
 /// Clock source.
 #[repr(u8)]
 #[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +216,17 @@ pub struct ClockSettings {
     pub reference_hz: f64,
     /// Whether the card drives its clock output.
     pub output_enabled: bool,
+}
+
+impl Default for ClockSettings {
+    /// The internal PLL, no reference, clock output off.
+    fn default() -> Self {
+        ClockSettings {
+            source: ClockSource::InternalPll,
+            reference_hz: 0.0,
+            output_enabled: false,
+        }
+    }
 }
 
 /// Settings of one enabled output channel.
@@ -229,6 +255,34 @@ pub struct CardSettings {
     pub clock: ClockSettings,
     /// Driver timeout for blocking calls, ms (0: none).
     pub timeout_ms: u32,
+}
+
+impl CardSettings {
+    /// Settings that enable `channels` (hardware indices, ascending) at
+    /// `amplitude_mv` each with `stop_level`, at `sample_rate_hz`, with the default
+    /// trigger (software) and clock (internal PLL) and no driver timeout. Change
+    /// the fields for anything else.
+    pub fn new(
+        sample_rate_hz: f64,
+        channels: &[u32],
+        amplitude_mv: f64,
+        stop_level: StopLevel,
+    ) -> CardSettings {
+        CardSettings {
+            sample_rate_hz,
+            channels: channels
+                .iter()
+                .map(|&index| ChannelSettings {
+                    index,
+                    amplitude_mv,
+                    stop_level,
+                })
+                .collect(),
+            trigger: TriggerSettings::default(),
+            clock: ClockSettings::default(),
+            timeout_ms: 0,
+        }
+    }
 }
 
 /// One segment's card data.

@@ -169,6 +169,74 @@ macro_rules! __awgsf_export_root {
     };
 }
 
+/// What [`export_synthesis_plugin!`](crate::export_synthesis_plugin) and
+/// [`export_hardware_plugin!`](crate::export_hardware_plugin) both expand to: the library header, the root module of the role, and `info`, `probe` and
+/// `open` wrapped so that no panic crosses the boundary.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __awgsf_export_plugin {
+    (
+        root: $root:ident,
+        module: $module:ident,
+        module_ref: $modref:ident,
+        role: $role:ident,
+        object: $object:ident,
+        boxed: $boxed:ident,
+        info: $info:expr,
+        probe: $probe:expr,
+        open: $open:expr $(,)?
+    ) => {
+        $crate::__awgsf_export_root!($root, $crate::$modref);
+
+        /// The plugin's root module.
+        pub fn $root() -> $crate::$modref {
+            use $crate::abi_stable::prefix_type::PrefixTypeTrait;
+            $crate::$module {
+                info: __awgsf_info,
+                probe: __awgsf_probe,
+                open: __awgsf_open,
+            }
+            .leak_into_prefix()
+        }
+
+        extern "C" fn __awgsf_info() -> $crate::PluginInfo {
+            match ::std::panic::catch_unwind(|| ($info)()) {
+                Ok(info) => info,
+                Err(_) => $crate::PluginInfo::new(
+                    "unknown",
+                    "unknown",
+                    $crate::PluginRole::$role,
+                    "info() panicked",
+                ),
+            }
+        }
+
+        extern "C" fn __awgsf_probe(
+            settings: $crate::abi_stable::std_types::RStr<'_>,
+        ) -> $crate::Probe {
+            let settings = settings.as_str();
+            match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| ($probe)(settings)))
+            {
+                Ok(p) => p,
+                Err(_) => $crate::Probe::unavailable("probe panicked"),
+            }
+        }
+
+        extern "C" fn __awgsf_open(
+            settings: $crate::abi_stable::std_types::RStr<'_>,
+        ) -> $crate::abi_stable::std_types::RResult<$crate::$boxed, $crate::PluginError> {
+            let settings = settings.as_str();
+            $crate::guarded("open", || {
+                let backend = ($open)(settings)?;
+                Ok($crate::$object::from_value(
+                    $crate::guard::Guarded(backend),
+                    $crate::abi_stable::sabi_trait::TD_Opaque,
+                ))
+            })
+        }
+    };
+}
+
 /// Exports a synthesis plugin.
 ///
 /// ```ignore
@@ -181,109 +249,36 @@ macro_rules! __awgsf_export_root {
 #[macro_export]
 macro_rules! export_synthesis_plugin {
     (info: $info:expr, probe: $probe:expr, open: $open:expr $(,)?) => {
-        $crate::__awgsf_export_root!(awgsf_synthesis_root_module, $crate::SynthesisModRef);
-
-        /// The plugin's root module.
-        pub fn awgsf_synthesis_root_module() -> $crate::SynthesisModRef {
-            use $crate::abi_stable::prefix_type::PrefixTypeTrait;
-            $crate::SynthesisMod {
-                info: __awgsf_info,
-                probe: __awgsf_probe,
-                open: __awgsf_open,
-            }
-            .leak_into_prefix()
-        }
-
-        extern "C" fn __awgsf_info() -> $crate::PluginInfo {
-            match ::std::panic::catch_unwind(|| ($info)()) {
-                Ok(info) => info,
-                Err(_) => $crate::PluginInfo::new(
-                    "unknown",
-                    "unknown",
-                    $crate::PluginRole::Synthesis,
-                    "info() panicked",
-                ),
-            }
-        }
-
-        extern "C" fn __awgsf_probe(
-            settings: $crate::abi_stable::std_types::RStr<'_>,
-        ) -> $crate::Probe {
-            let settings = settings.as_str();
-            match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| ($probe)(settings)))
-            {
-                Ok(p) => p,
-                Err(_) => $crate::Probe::unavailable("probe panicked"),
-            }
-        }
-
-        extern "C" fn __awgsf_open(
-            settings: $crate::abi_stable::std_types::RStr<'_>,
-        ) -> $crate::abi_stable::std_types::RResult<$crate::SynthesizerBox, $crate::PluginError> {
-            let settings = settings.as_str();
-            $crate::guarded("open", || {
-                let backend = ($open)(settings)?;
-                Ok($crate::Synthesizer_TO::from_value(
-                    $crate::guard::Guarded(backend),
-                    $crate::abi_stable::sabi_trait::TD_Opaque,
-                ))
-            })
+        $crate::__awgsf_export_plugin! {
+            root: awgsf_synthesis_root_module,
+            module: SynthesisMod,
+            module_ref: SynthesisModRef,
+            role: Synthesis,
+            object: Synthesizer_TO,
+            boxed: SynthesizerBox,
+            info: $info,
+            probe: $probe,
+            open: $open,
         }
     };
 }
 
-/// Exports a hardware plugin. Same shape as [`export_synthesis_plugin!`], with `open`
+/// Exports a hardware plugin. Same shape as
+/// [`export_synthesis_plugin!`](crate::export_synthesis_plugin), with `open`
 /// returning a [`HardwareBackend`].
 #[macro_export]
 macro_rules! export_hardware_plugin {
     (info: $info:expr, probe: $probe:expr, open: $open:expr $(,)?) => {
-        $crate::__awgsf_export_root!(awgsf_hardware_root_module, $crate::HardwareModRef);
-
-        /// The plugin's root module.
-        pub fn awgsf_hardware_root_module() -> $crate::HardwareModRef {
-            use $crate::abi_stable::prefix_type::PrefixTypeTrait;
-            $crate::HardwareMod {
-                info: __awgsf_info,
-                probe: __awgsf_probe,
-                open: __awgsf_open,
-            }
-            .leak_into_prefix()
-        }
-
-        extern "C" fn __awgsf_info() -> $crate::PluginInfo {
-            match ::std::panic::catch_unwind(|| ($info)()) {
-                Ok(info) => info,
-                Err(_) => $crate::PluginInfo::new(
-                    "unknown",
-                    "unknown",
-                    $crate::PluginRole::Hardware,
-                    "info() panicked",
-                ),
-            }
-        }
-
-        extern "C" fn __awgsf_probe(
-            settings: $crate::abi_stable::std_types::RStr<'_>,
-        ) -> $crate::Probe {
-            let settings = settings.as_str();
-            match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| ($probe)(settings)))
-            {
-                Ok(p) => p,
-                Err(_) => $crate::Probe::unavailable("probe panicked"),
-            }
-        }
-
-        extern "C" fn __awgsf_open(
-            settings: $crate::abi_stable::std_types::RStr<'_>,
-        ) -> $crate::abi_stable::std_types::RResult<$crate::CardBox, $crate::PluginError> {
-            let settings = settings.as_str();
-            $crate::guarded("open", || {
-                let backend = ($open)(settings)?;
-                Ok($crate::Card_TO::from_value(
-                    $crate::guard::Guarded(backend),
-                    $crate::abi_stable::sabi_trait::TD_Opaque,
-                ))
-            })
+        $crate::__awgsf_export_plugin! {
+            root: awgsf_hardware_root_module,
+            module: HardwareMod,
+            module_ref: HardwareModRef,
+            role: Hardware,
+            object: Card_TO,
+            boxed: CardBox,
+            info: $info,
+            probe: $probe,
+            open: $open,
         }
     };
 }

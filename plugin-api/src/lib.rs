@@ -16,13 +16,18 @@
 //! The macros wrap every call in [`std::panic::catch_unwind`], so a panic inside a
 //! plugin becomes a [`PluginError`] of kind [`ErrorKind::PANIC`] instead of taking
 //! the host process down.
+//!
+//! [`contract`] says what the host checks before each call and what a plugin must
+//! check all the same; [`settings`] parses a plugin's settings table.
 
 pub mod card;
+pub mod contract;
 pub mod error;
 pub mod guard;
 pub mod module;
 pub mod output_dir;
 pub mod plan;
+pub mod settings;
 pub mod upload_check;
 pub mod version;
 

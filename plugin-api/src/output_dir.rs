@@ -8,7 +8,8 @@
 //!   [`MANIFEST`] has a `format` starting with [`FORMAT_PREFIX`]), and never when it
 //!   is the working directory or one of its ancestors.
 //! * Everything is written into a temporary sibling named
-//!   `.<name>.awgsf-<tag>-<pid>-<n>` and moved into place with one rename: on Linux
+//!   `.<name>.awgsf-<tag>-<pid>-<n>` (a file flushed to disk first: [`StagedFile`],
+//!   [`write_atomically`]) and moved into place with one rename: on Linux
 //!   `renameat2(RENAME_NOREPLACE)` (so of two concurrent writers exactly one wins)
 //!   or `RENAME_EXCHANGE` (an atomic swap when replacing); elsewhere a portable
 //!   fallback.
@@ -419,43 +420,120 @@ impl Drop for StagedDir {
     }
 }
 
-/// Writes a file atomically: `write` fills a temporary beside `target`, which then
-/// replaces it (with `overwrite`) or is moved there only if nothing is there yet.
+/// A temporary file that is removed when dropped, unless kept.
+#[derive(Debug)]
+struct TempFile {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A file being written beside its target: [`StagedFile::commit`] flushes it to
+/// disk and moves it into place with one rename, so a reader never sees a partial
+/// file; dropping it uncommitted removes it. Errors are the system's, for the
+/// caller to word; the target is not checked (see [`check_file_target`]).
+#[derive(Debug)]
+pub struct StagedFile {
+    writer: io::BufWriter<fs::File>,
+    tmp: TempFile,
+    dest: PathBuf,
+}
+
+impl StagedFile {
+    /// Removes stale temporaries beside `target` and creates a new one there (the
+    /// directory must exist).
+    pub fn create(target: &Path) -> io::Result<StagedFile> {
+        let Target { parent, name, dest } =
+            split(target).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.message))?;
+        remove_stale_temporaries(&parent);
+        let path = parent.join(temp_name(name, TAGS[0]));
+        let file = fs::File::create_new(&path)?;
+        Ok(StagedFile {
+            writer: io::BufWriter::new(file),
+            tmp: TempFile { path, keep: false },
+            dest,
+        })
+    }
+
+    /// Where the file is written.
+    pub fn writer(&mut self) -> &mut io::BufWriter<fs::File> {
+        &mut self.writer
+    }
+
+    /// Where the file goes.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Flushes what was written and waits until it is on disk; [`StagedFile::commit`]
+    /// does this too, so call it only to tell its errors apart from the rename's.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.writer.flush()?;
+        self.writer.get_ref().sync_all()
+    }
+
+    /// Finishes the file and moves it into place: over an existing file with
+    /// `overwrite`, otherwise only if nothing is there (an `AlreadyExists` error if
+    /// something is).
+    pub fn commit(mut self, overwrite: bool) -> io::Result<()> {
+        self.finish()?;
+        let StagedFile {
+            writer,
+            mut tmp,
+            dest,
+        } = self;
+        drop(writer);
+        if overwrite {
+            fs::rename(&tmp.path, &dest)?;
+        } else {
+            rename_noreplace(&tmp.path, &dest)?;
+        }
+        tmp.keep = true;
+        Ok(())
+    }
+}
+
+/// Writes `target` atomically, replacing a file that is there: `write` fills a
+/// [`StagedFile`] that is then committed. On error `target` is untouched and the
+/// temporary removed; the error is the system's, for the caller to word.
+pub fn write_atomically(
+    target: &Path,
+    write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut staged = StagedFile::create(target)?;
+    write(staged.writer())?;
+    staged.commit(true)
+}
+
+/// Writes a file atomically, as [`write_atomically`] does, after checking the
+/// target ([`check_file_target`]): `write` fills a temporary beside `target`, which
+/// then replaces it (with `overwrite`) or is moved there only if nothing is there yet.
 pub fn write_file_with(
     target: &Path,
     overwrite: bool,
     write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
 ) -> Result<(), OutputError> {
     check_file_target(target, overwrite)?;
-    let Target { parent, name, dest } = split(target)?;
-    remove_stale_temporaries(&parent);
-    let tmp = parent.join(temp_name(name, TAGS[0]));
-    let written = fs::File::create_new(&tmp)
-        .and_then(|file| {
-            let mut w = io::BufWriter::new(file);
-            write(&mut w)?;
-            w.flush()?;
-            Ok(())
-        })
-        .map_err(|e| io_err("cannot write", &dest, e));
-    let placed = written.and_then(|()| {
-        let moved = if overwrite {
-            fs::rename(&tmp, &dest)
+    let dest = split(target)?.dest;
+    let cannot_write = |e| io_err("cannot write", &dest, e);
+    let mut staged = StagedFile::create(target).map_err(cannot_write)?;
+    write(staged.writer())
+        .and_then(|()| staged.finish())
+        .map_err(cannot_write)?;
+    staged.commit(overwrite).map_err(|e| {
+        if is_exists(&e) {
+            exists(&dest)
         } else {
-            rename_noreplace(&tmp, &dest)
-        };
-        moved.map_err(|e| {
-            if is_exists(&e) {
-                exists(&dest)
-            } else {
-                io_err("cannot move into place", &dest, e)
-            }
-        })
-    });
-    if placed.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    placed
+            io_err("cannot move into place", &dest, e)
+        }
+    })
 }
 
 /// [`write_file_with`] for bytes in memory.
@@ -761,6 +839,47 @@ mod tests {
         write_file(&f, b"two", true).unwrap();
         assert_eq!(fs::read(&f).unwrap(), b"two");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_atomic_write_that_fails_leaves_the_target_and_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("setup.json");
+        write_atomically(&f, |w| w.write_all(b"one")).unwrap();
+        let e = write_atomically(&f, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "disk full");
+        assert_eq!(fs::read(&f).unwrap(), b"one");
+        write_atomically(&f, |w| w.write_all(b"two")).unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"two");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn staged_files_appear_only_when_committed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a.npy"), tmp.path().join("b.json"));
+        let mut sa = StagedFile::create(&a).unwrap();
+        let mut sb = StagedFile::create(&b).unwrap();
+        sa.writer().write_all(b"a").unwrap();
+        sb.writer().write_all(b"b").unwrap();
+        sa.finish().unwrap();
+        assert!(!a.exists() && !b.exists());
+        assert_eq!(sa.dest(), a);
+        sa.commit(false).unwrap();
+        drop(sb);
+        assert_eq!(fs::read(&a).unwrap(), b"a");
+        assert!(!b.exists());
+        let mut again = StagedFile::create(&a).unwrap();
+        again.writer().write_all(b"x").unwrap();
+        assert!(is_exists(&again.commit(false).unwrap_err()));
+        assert_eq!(fs::read(&a).unwrap(), b"a");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+        let e = StagedFile::create(Path::new("..")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 
     #[test]

@@ -8,12 +8,13 @@
 //! playback start/stop, hot swap and read-back where the card claims them, and
 //! release on close. A failed rule names what was expected and what happened.
 
-use awgsf_plugin_api::abi_stable::std_types::{RSlice, RSliceMut, RStr, RVec};
+use awgsf_plugin_api::abi_stable::std_types::{RSlice, RSliceMut, RStr};
 use awgsf_plugin_api::{
-    CardBox, CardFeatures, CardInfo, CardSettings, ChannelSettings, ClockSettings, ClockSource,
-    Coupling, ErrorKind, PluginError, PluginResult, SegmentData, Step, StepEnd, StopLevel,
-    TriggerEdge, TriggerSettings, TriggerSource, UploadProgram,
+    CardBox, CardFeatures, CardInfo, CardSettings, ChannelSettings, ErrorKind, PluginError,
+    PluginResult, SegmentData, Step, StepEnd, StopLevel, UploadProgram,
 };
+
+pub use crate::{Outcome, Verdict};
 
 /// Opens a fresh card of the plugin under test.
 pub type Opener<'a> = dyn FnMut() -> PluginResult<CardBox> + 'a;
@@ -26,35 +27,6 @@ pub struct Rule {
     /// What a conforming card does.
     pub expectation: &'static str,
     check: fn(&mut Opener<'_>) -> Verdict,
-}
-
-/// What one rule came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// The card behaves as the rule says.
-    Pass,
-    /// The card does not claim the feature the rule is about.
-    NotApplicable(String),
-    /// The card broke the rule: what happened.
-    Fail(String),
-}
-
-/// A rule and its verdict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// The rule's name.
-    pub rule: &'static str,
-    /// What a conforming card does.
-    pub expectation: &'static str,
-    /// What happened.
-    pub verdict: Verdict,
-}
-
-impl Outcome {
-    /// True unless the rule failed.
-    pub fn ok(&self) -> bool {
-        !matches!(self.verdict, Verdict::Fail(_))
-    }
 }
 
 /// Every rule, in the order they run.
@@ -397,16 +369,6 @@ fn closes(open: &mut Opener<'_>) -> Verdict {
 
 // ---- helpers ------------------------------------------------------------------------
 
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Verdict::Pass => f.write_str("pass"),
-            Verdict::NotApplicable(why) => write!(f, "not applicable: {why}"),
-            Verdict::Fail(why) => write!(f, "FAIL: {why}"),
-        }
-    }
-}
-
 fn failed(what: &str, e: PluginError) -> Verdict {
     Verdict::Fail(format!("{what} failed: {} ({})", e.message, e.kind))
 }
@@ -527,31 +489,13 @@ impl MinimalProgram {
         let min = info.min_segment_for(channels).unwrap_or(step).max(step);
         let n_samples = min.div_ceil(step) * step;
         let amplitude = info.min_amplitude_mv.max(info.max_amplitude_mv.min(1000.0));
+        let rate = info
+            .min_sample_rate_hz
+            .max(info.max_sample_rate_hz.min(625e6));
+        let indices: Vec<u32> = (0..channels).collect();
         let settings = CardSettings {
-            sample_rate_hz: info
-                .min_sample_rate_hz
-                .max(info.max_sample_rate_hz.min(625e6)),
-            channels: (0..channels)
-                .map(|index| ChannelSettings {
-                    index,
-                    amplitude_mv: amplitude,
-                    stop_level: StopLevel::Zero,
-                })
-                .collect::<RVec<_>>(),
-            trigger: TriggerSettings {
-                source: TriggerSource::Software,
-                edge: TriggerEdge::Rising,
-                level_mv: 0.0,
-                coupling: Coupling::Dc,
-                termination_50ohm: false,
-                delay_samples: 0,
-            },
-            clock: ClockSettings {
-                source: ClockSource::InternalPll,
-                reference_hz: 0.0,
-                output_enabled: false,
-            },
             timeout_ms: 5000,
+            ..CardSettings::new(rate, &indices, amplitude, StopLevel::Zero)
         };
         let total = (n_samples * u64::from(channels)) as usize;
         let codes = (0..total).map(|i| (i % 2000) as i16 - 1000).collect();

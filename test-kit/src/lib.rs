@@ -2,6 +2,8 @@
 //! plugin API alone, so a third party can run the suites against its own plugin.
 //!
 //! * [`hardware`]: what every card plugin must do (`awgsf check-plugin` runs it);
+//! * [`synthesis`]: what every synthesis plugin must do, with the random render
+//!   plans and the reference renderer backends are held to;
 //! * [`skip`]: skips that a machine meant to run a test turns into failures.
 //!
 //! Some tests need what a machine may lack (a GPU, NVRTC, a C++ compiler) or may
@@ -12,6 +14,46 @@
 //! instead of skipping them.
 
 pub mod hardware;
+pub mod synthesis;
+
+/// What one rule of a suite came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The plugin behaves as the rule says.
+    Pass,
+    /// The plugin does not claim the feature the rule is about.
+    NotApplicable(String),
+    /// The plugin broke the rule: what happened.
+    Fail(String),
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verdict::Pass => f.write_str("pass"),
+            Verdict::NotApplicable(why) => write!(f, "not applicable: {why}"),
+            Verdict::Fail(why) => write!(f, "FAIL: {why}"),
+        }
+    }
+}
+
+/// A rule of a suite and its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The rule's name.
+    pub rule: &'static str,
+    /// What a conforming plugin does.
+    pub expectation: &'static str,
+    /// What happened.
+    pub verdict: Verdict,
+}
+
+impl Outcome {
+    /// True unless the rule failed.
+    pub fn ok(&self) -> bool {
+        !matches!(self.verdict, Verdict::Fail(_))
+    }
+}
 
 /// The environment variable listing requirements that must be met.
 pub const REQUIRE_ENV: &str = "AWGSF_REQUIRE";

@@ -6,6 +6,8 @@
 //!   plain reference renderer within 1 LSB at every sample;
 //! * output bytes do not depend on the thread count or on how sample ranges are
 //!   split into render jobs;
+//! * the plugin file, opened as the host opens it, passes the synthesis
+//!   conformance suite of `awgsf-test-kit`;
 //! * the five presets run through `awgsf run` on the simulator (`configs/ci.toml`)
 //!   with no unrequested discontinuity.
 
@@ -19,10 +21,12 @@ use awgsf_core::program::random::{random_program, RandomSpec};
 use awgsf_core::program::{presets, LoadedProgram};
 use awgsf_core::render::{render_codes, SegmentSamples};
 use awgsf_plugin_api::abi_stable::std_types::RSliceMut;
-use awgsf_plugin_api::{OutputBuffer, OutputScale, RenderJob, SegmentPlan, SynthesizerBox};
+use awgsf_plugin_api::{
+    OutputBuffer, OutputScale, PluginError, RenderJob, SegmentPlan, SynthesizerBox,
+};
+use awgsf_test_kit::synthesis::{reference, run_suite, Verdict};
 use awgsf_tests::bins::{profile_dir, repo_root};
 use awgsf_tests::outcome::awgsf;
-use awgsf_tests::reference;
 use awgsf_tests::scratch::Scratch;
 
 /// A synthesis plugin that can run here.
@@ -89,6 +93,7 @@ macro_rules! backend_cases {
 backend_cases!(
     random_programs_match_the_reference,
     bytes_do_not_depend_on_threads_or_splits,
+    passes_the_synthesis_suite,
     presets_play_without_unrequested_discontinuities,
 );
 
@@ -255,6 +260,33 @@ fn bytes_do_not_depend_on_threads_or_splits(b: &Backend) {
             b.name
         ),
     }
+}
+
+/// Every rule of the synthesis suite passes; the thread rule does not apply to a
+/// backend without a thread-count setting.
+fn passes_the_synthesis_suite(b: &Backend) {
+    let mut open = |settings: &str| {
+        b.plugin
+            .open(settings)
+            .map_err(|e| PluginError::invalid_input(e.to_string()))
+    };
+    let outcomes = run_suite(&mut open);
+    let threads = b.thread_settings(1).is_some();
+    let wrong: Vec<String> = outcomes
+        .iter()
+        .filter(|o| match &o.verdict {
+            Verdict::Pass => false,
+            Verdict::NotApplicable(_) => threads || o.rule != "thread-invariant",
+            Verdict::Fail(_) => true,
+        })
+        .map(|o| format!("{}: {}", o.rule, o.verdict))
+        .collect();
+    assert!(wrong.is_empty(), "{}:\n{}", b.name, wrong.join("\n"));
+    println!(
+        "{}: {} rules of the synthesis suite",
+        b.name,
+        outcomes.len()
+    );
 }
 
 /// `configs/ci.toml` with the synthesis backend replaced by `name`.

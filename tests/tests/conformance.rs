@@ -121,3 +121,32 @@ fn check_plugin_runs_the_suite_on_a_plugin_file() {
         o.stdout
     );
 }
+
+#[test]
+fn check_plugin_runs_the_synthesis_suite_on_a_renderer_file() {
+    let s = Scratch::new();
+    let cpu = plugin_file("cpu-simd");
+    let o = awgsf(
+        s.path(),
+        &["check-plugin", cpu.to_str().unwrap(), "--json"],
+        &[],
+    );
+    o.expect_exit(awgsf_core::error::exit::OK);
+    let doc = o.json();
+    let rules: Vec<&str> = doc["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"matches-reference"), "{rules:?}");
+    assert!(rules.contains(&"thread-invariant"), "{rules:?}");
+    // cpu-simd takes a thread count, so the thread rule applies and passes.
+    let threads = doc["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "thread-invariant")
+        .unwrap();
+    assert_eq!(threads["verdict"], "pass", "{threads}");
+}

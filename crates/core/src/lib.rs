@@ -15,6 +15,7 @@ pub mod calib;
 pub mod compiler;
 pub mod config;
 pub mod error;
+pub mod format;
 pub mod input;
 pub mod layout;
 pub mod machine;

@@ -1,5 +1,6 @@
-//! Axis helpers: readable units for times and frequencies, padded ranges, and
-//! short duration labels.
+//! Axis helpers: readable units for times and frequencies and padded ranges.
+
+use awgsf_core::format::duration;
 
 /// A display unit: value in unit = SI value × `scale`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,39 +84,6 @@ pub(crate) fn finite_bounds(values: impl IntoIterator<Item = f64>) -> Option<(f6
         })
 }
 
-/// A duration in the unit that suits it, with three significant digits
-/// (`"40 µs"`, `"1.23 ms"`).
-pub(crate) fn format_duration(seconds: f64) -> String {
-    duration_digits(seconds, 3)
-}
-
-/// A duration in the unit that suits it, with `digits` significant digits.
-fn duration_digits(seconds: f64, digits: i32) -> String {
-    let unit = time_unit(seconds * 1.0001);
-    let v = seconds * unit.scale;
-    format!("{} {}", significant(v, digits), unit.symbol)
-}
-
-/// `v` with three significant digits and no trailing zeros.
-pub(crate) fn three_digits(v: f64) -> String {
-    significant(v, 3)
-}
-
-/// `v` with `digits` significant digits and no trailing zeros.
-fn significant(v: f64, digits: i32) -> String {
-    let decimals = if v == 0.0 {
-        0
-    } else {
-        (digits - 1 - v.abs().log10().floor() as i32).clamp(0, 9) as usize
-    };
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
 /// The time axis of a view of samples: a unit that suits the view's length and,
 /// for a view far from the start, an origin at its first sample so that tick
 /// labels stay short.
@@ -156,7 +124,7 @@ impl SampleAxis {
                 "time ({}) after sample {} ({})",
                 self.unit.symbol,
                 self.origin,
-                duration_digits(self.origin as f64 / self.fs, 7)
+                duration(self.origin as f64 / self.fs, 7)
             )
         }
     }
@@ -174,14 +142,6 @@ mod tests {
         assert_eq!(freq_unit(110e6).symbol, "MHz");
         assert_eq!(freq_unit(200e3).symbol, "kHz");
         assert_eq!(freq_unit(10.0).symbol, "Hz");
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(format_duration(40e-6), "40 µs");
-        assert_eq!(format_duration(1e-3), "1 ms");
-        assert_eq!(format_duration(1.2345e-3), "1.23 ms");
-        assert_eq!(format_duration(307.2e-9), "307 ns");
     }
 
     #[test]

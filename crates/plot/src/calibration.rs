@@ -12,13 +12,14 @@ use std::collections::BTreeMap;
 use std::f64::consts::FRAC_PI_2;
 use std::path::{Path, PathBuf};
 
+use awgsf_core::format::significant;
 use awgsf_math::calib_g_v0;
 use awgsf_plugin_api::Sin2Calibration;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::axis::{finite_bounds, freq_unit, padded, three_digits, Unit};
+use super::axis::{finite_bounds, freq_unit, padded, Unit};
 use super::colour::{categorical, diverging, MARK_GREY};
 use super::colourbar::{bar_width, colour_bar};
 use super::layout::{self, Axes, Chart};
@@ -428,8 +429,13 @@ impl CalibrationFigure<'_> {
                 Circle::new((p.rf_mv, p.power), 2, colour.mix(0.7).filled())
             }))?;
             for (j, c) in fits.iter().enumerate() {
-                let label = (j == 0)
-                    .then(|| format!("{} {}", three_digits(summary.freq_hz * fu.scale), fu.symbol));
+                let label = (j == 0).then(|| {
+                    format!(
+                        "{} {}",
+                        significant(summary.freq_hz * fu.scale, 3),
+                        fu.symbol
+                    )
+                });
                 curve(&mut chart, c.clone(), colour, j == 1, label)?;
             }
         }
@@ -459,7 +465,7 @@ impl CalibrationFigure<'_> {
         let caption = format!(
             "{}: data − fit, rms {}",
             self.fits[fit].name,
-            three_digits(self.rms(fit))
+            significant(self.rms(fit), 3)
         );
         let area = layout::captioned(area, &caption, font)?;
         let fu = self.freq_unit();

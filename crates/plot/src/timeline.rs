@@ -13,13 +13,14 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{finite_bounds, format_duration, freq_unit, padded, time_unit, Unit};
+use super::axis::{finite_bounds, freq_unit, padded, time_unit, Unit};
 use super::colour::{categorical, MARK_GREY};
 use super::layout::{self, Axes};
 use super::marks::{boundary_lines, strip_height, strip_over_charts};
 use super::output::{check_target, write_figure, DrawResult, Figure, PixelSize};
 use super::tones::{channel_state_at, sample_points};
 use crate::PlotError;
+use awgsf_core::format::duration;
 use awgsf_core::pipeline::{QuantizedProgram, QuantizedSegment, ToneId};
 use awgsf_core::program::SegmentMode;
 
@@ -259,7 +260,7 @@ fn segment_detail(qs: &QuantizedSegment, fs: f64) -> String {
         SegmentMode::LoopN if seg.loop_count > 1 => format!(" · ×{}", seg.loop_count),
         SegmentMode::LoopN => String::new(),
     };
-    format!("{}{}", format_duration(seg.n_samples() as f64 / fs), repeat)
+    format!("{}{}", duration(seg.n_samples() as f64 / fs, 3), repeat)
 }
 
 impl Figure for TimelineFigure {

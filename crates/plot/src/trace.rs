@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::axis::format_duration;
+use awgsf_core::format::duration;
 
 /// One segment's compiled samples, interleaved (`ch0[0], ch1[0], ch0[1], …`).
 #[derive(Debug, Clone, Copy)]
@@ -120,7 +120,7 @@ impl<'a> Trace<'a> {
             let piece = Piece { data, start };
             if let SampleSource::Segments(_) = source {
                 let n = piece.end(n_channels) - start;
-                boundaries.push((start, name.to_string(), format_duration(n as f64 / fs)));
+                boundaries.push((start, name.to_string(), duration(n as f64 / fs, 3)));
             }
             pieces.push(piece);
         }

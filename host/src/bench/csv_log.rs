@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 use awgsf_core::error::{Error, Result};
+use awgsf_plugin_api::output_dir;
 
 use super::host_info::HostInfo;
 use super::summary::WorkloadResult;
@@ -145,26 +146,20 @@ pub fn append(path: &Path, host: &HostInfo, results: &[WorkloadResult]) -> Resul
 /// Writes header, `old` rows (padded to the current columns) and `new` rows to a
 /// temporary file next to `path`, then renames it over `path`.
 fn rewrite(path: &Path, old: &[Vec<String>], new: &[Vec<String>]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(path, e))?;
-    {
-        let mut w = csv::Writer::from_writer(tmp.as_file_mut());
-        w.write_record(COLUMNS).map_err(|e| io(path, e))?;
+    output_dir::write_atomically(path, |file| {
+        let mut w = csv::Writer::from_writer(file);
+        w.write_record(COLUMNS)?;
         for r in old {
             let mut r = r.clone();
             r.resize(COLUMNS.len(), String::new());
-            w.write_record(&r).map_err(|e| io(path, e))?;
+            w.write_record(&r)?;
         }
         for r in new {
-            w.write_record(r).map_err(|e| io(path, e))?;
+            w.write_record(r)?;
         }
-        w.flush().map_err(|e| io(path, e))?;
-    }
-    tmp.persist(path).map_err(|e| io(path, e.error))?;
-    Ok(())
+        w.flush()
+    })
+    .map_err(|e| io(path, e))
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::report::table::{bytes, new_table, sci, seconds, sig};
+use awgsf_core::format::{bytes, sci, seconds, significant};
+
+use crate::report::table::new_table;
 
 use super::host_info::HostInfo;
 use super::summary::{WorkloadResult, MEMORY_ALLOWANCE_BYTES};
@@ -84,7 +86,7 @@ impl BenchReport {
                 seconds(r.compile_s),
                 sci(r.render_tone_samples_per_s),
                 sci(r.total_tone_samples_per_s),
-                sig(r.real_time_factor, 3),
+                significant(r.real_time_factor, 3),
                 bytes(r.output_bytes),
                 r.peak_rss_bytes.map_or("unknown".into(), bytes),
                 memory_cell(r),

@@ -79,7 +79,7 @@ pub fn fit(a: &CalibFitArgs) -> Result<i32, Error> {
         );
     } else {
         print!("{report}");
-        println!("fitted in {}", crate::report::table::seconds(elapsed));
+        println!("fitted in {}", awgsf_core::format::seconds(elapsed));
         if let Some(out) = &a.write_out {
             println!("wrote {}", out.display());
         }

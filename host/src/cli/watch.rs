@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::report::table::seconds;
 use awgsf_core::error::{exit, Error};
+use awgsf_core::format::seconds;
 use awgsf_core::program::load_program;
 use awgsf_core::session::{JobOptions, Session};
 

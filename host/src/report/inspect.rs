@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
+use awgsf_core::format::{seconds, si, significant};
 use awgsf_core::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
 use awgsf_core::program::Program;
 
-use super::table::{new_table, rate, seconds};
+use super::table::new_table;
 
 /// One part of a segment: length and, per logical channel, interpolation and tones.
 #[derive(Debug, Clone, Serialize)]
@@ -239,7 +240,7 @@ impl InspectReport {
             "{} — stage {} at {}, channels {}",
             self.source,
             self.stage,
-            rate(fs),
+            si(fs, "S/s"),
             self.logical_channels.join(", ")
         );
         if let (Some(q), Some(step), Some(min)) =
@@ -301,10 +302,10 @@ impl InspectReport {
             };
             let wrap = match (s.wrap_protected, s.max_shift_hz) {
                 (Some(true), Some(sh)) => {
-                    format!("protected\n(max shift {} Hz)", super::table::sig(sh, 3))
+                    format!("protected\n(max shift {} Hz)", significant(sh, 3))
                 }
                 (Some(false), Some(sh)) if sh > 0.0 => {
-                    format!("shifted {} Hz", super::table::sig(sh, 3))
+                    format!("shifted {} Hz", significant(sh, 3))
                 }
                 _ => "-".into(),
             };
@@ -347,12 +348,12 @@ impl InspectReport {
                 };
                 row.push(col(&|r| {
                     if r.crest > 0.0 {
-                        super::table::sig(r.crest, 3)
+                        significant(r.crest, 3)
                     } else {
                         "-".into()
                     }
                 }));
-                row.push(col(&|r| super::table::sig(r.peak_over_full_scale, 3)));
+                row.push(col(&|r| significant(r.peak_over_full_scale, 3)));
                 row.push(col(&|r| {
                     if r.calib_clamped > 0 {
                         format!("{} (+{} clamped)", r.clipped_samples, r.calib_clamped)

@@ -1,8 +1,9 @@
 //! The summary `awgsf run` prints.
 
+use awgsf_core::format::{bytes, sci, seconds, significant};
 use awgsf_core::session::RunReport;
 
-use super::table::{bytes, kv_table, new_table, sci, seconds, sig};
+use super::table::{kv_table, new_table};
 
 impl super::Render for RunReport {
     fn render(&self) -> String {
@@ -57,7 +58,7 @@ impl super::Render for RunReport {
                 sci(self.tone_samples as f64),
                 seconds(t.render_s),
                 sci(self.tone_samples_per_s),
-                sig(self.real_time_factor, 3)
+                significant(self.real_time_factor, 3)
             ),
         ]);
         if let Some(rss) = self.peak_rss_bytes {
@@ -99,9 +100,9 @@ impl super::Render for RunReport {
                     c.segment.clone(),
                     c.hardware_channel.to_string(),
                     c.clipped_samples.to_string(),
-                    sig(c.peak_over_full_scale, 4),
+                    significant(c.peak_over_full_scale, 4),
                     c.calib_clamped.to_string(),
-                    sig(c.calib_max_ratio, 4),
+                    significant(c.calib_max_ratio, 4),
                 ]);
             }
             out.push_str(&format!("\n{ct}"));
@@ -126,8 +127,8 @@ impl super::Render for RunReport {
                         d.from_name.clone(),
                         d.to_name.clone(),
                         d.hardware_channel.to_string(),
-                        sig(d.sample_jump_fs, 3),
-                        sig(d.tone_jump, 3),
+                        significant(d.sample_jump_fs, 3),
+                        significant(d.tone_jump, 3),
                         d.played.to_string(),
                         d.detail.clone(),
                         if d.causes.is_empty() {

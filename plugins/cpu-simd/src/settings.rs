@@ -1,14 +1,16 @@
 //! The plugin's settings: a JSON object `{"threads": N}` (0 or absent: all cores;
 //! at most [`MAX_THREADS`]).
 
-use awgsf_plugin_api::{PluginError, PluginResult};
+use awgsf_plugin_api::{settings, PluginError, PluginResult};
+use serde::Deserialize;
 
 /// Most worker threads a `threads` setting may ask for: more only costs memory and
 /// scheduling (and spawning thousands can fail with EAGAIN).
 pub const MAX_THREADS: usize = 1024;
 
 /// Parsed settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Worker threads; 0 uses every core.
     pub threads: usize,
@@ -17,42 +19,13 @@ pub struct Settings {
 impl Settings {
     /// Parses the settings text; empty text means the defaults.
     pub fn parse(text: &str) -> PluginResult<Settings> {
-        let mut s = Settings::default();
-        if text.trim().is_empty() {
-            return Ok(s);
-        }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            PluginError::invalid_input(format!("cpu-simd settings: not valid JSON: {e}"))
-        })?;
-        let Some(map) = value.as_object() else {
-            return Err(PluginError::invalid_input(
-                "cpu-simd settings: expected a JSON object such as {\"threads\": 0}",
-            ));
-        };
-        for (key, v) in map {
-            match key.as_str() {
-                "threads" => {
-                    let n = v.as_u64().ok_or_else(|| {
-                        PluginError::invalid_input(format!(
-                            "cpu-simd settings: `threads` must be a non-negative integer (got {v})"
-                        ))
-                    })?;
-                    s.threads = usize::try_from(n)
-                        .ok()
-                        .filter(|n| *n <= MAX_THREADS)
-                        .ok_or_else(|| {
-                            PluginError::invalid_input(format!(
-                                "cpu-simd settings: `threads` = {n} is too large: expected 0 \
-                                 (all cores) to {MAX_THREADS}"
-                            ))
-                        })?;
-                }
-                other => {
-                    return Err(PluginError::invalid_input(format!(
-                        "cpu-simd settings: unknown key `{other}` (expected: threads)"
-                    )))
-                }
-            }
+        let s: Settings = settings::parse("cpu-simd", text)?;
+        if s.threads > MAX_THREADS {
+            return Err(PluginError::invalid_input(format!(
+                "cpu-simd settings: `threads` = {} is too large: expected 0 (all cores) to \
+                 {MAX_THREADS}",
+                s.threads
+            )));
         }
         Ok(s)
     }
@@ -73,6 +46,7 @@ mod tests {
     fn rejects_bad_settings_naming_the_key() {
         let e = Settings::parse(r#"{"threads": 1, "thread": 2}"#).unwrap_err();
         assert!(e.message.contains("unknown key `thread`"), "{e}");
+        assert!(e.message.contains("did you mean `threads`?"), "{e}");
         let e = Settings::parse(r#"{"threads": -1}"#).unwrap_err();
         assert!(e.message.contains("`threads`"), "{e}");
         let e = Settings::parse(r#"{"threads": 100000}"#).unwrap_err();

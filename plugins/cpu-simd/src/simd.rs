@@ -83,76 +83,67 @@ mod x86 {
     use super::F64s;
     use std::arch::x86_64::*;
 
-    /// Eight lanes in a 512-bit register.
-    #[derive(Clone, Copy)]
-    pub struct Avx512(__m512d);
+    /// A vector type over one x86 register type and its [`F64s`] impl, one
+    /// intrinsic per operation: the AVX-512 and AVX2 types differ only in these
+    /// names. The expansion is the code a hand-written impl would be, so the
+    /// kernels compile to the same instructions.
+    macro_rules! f64s_impl {
+        (
+            $(#[$doc:meta])*
+            $name:ident($reg:ty), lanes: $w:literal,
+            load: $load:ident, store: $store:ident, splat: $splat:ident, add: $add:ident,
+            mul_add: $fmadd:ident, mul: $mul:ident, xor: $xor:ident $(,)?
+        ) => {
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $name($reg);
 
-    impl F64s for Avx512 {
-        const W: usize = 8;
-        #[inline(always)]
-        unsafe fn load(p: *const f64) -> Self {
-            Avx512(_mm512_loadu_pd(p))
-        }
-        #[inline(always)]
-        unsafe fn store(self, p: *mut f64) {
-            _mm512_storeu_pd(p, self.0)
-        }
-        #[inline(always)]
-        unsafe fn splat(x: f64) -> Self {
-            Avx512(_mm512_set1_pd(x))
-        }
-        #[inline(always)]
-        unsafe fn add(self, o: Self) -> Self {
-            Avx512(_mm512_add_pd(self.0, o.0))
-        }
-        #[inline(always)]
-        unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-            Avx512(_mm512_fmadd_pd(self.0, b.0, c.0))
-        }
-        #[inline(always)]
-        unsafe fn mul(self, b: Self) -> Self {
-            Avx512(_mm512_mul_pd(self.0, b.0))
-        }
-        #[inline(always)]
-        unsafe fn neg(self) -> Self {
-            Avx512(_mm512_xor_pd(self.0, _mm512_set1_pd(-0.0)))
-        }
+            impl F64s for $name {
+                const W: usize = $w;
+                #[inline(always)]
+                unsafe fn load(p: *const f64) -> Self {
+                    $name($load(p))
+                }
+                #[inline(always)]
+                unsafe fn store(self, p: *mut f64) {
+                    $store(p, self.0)
+                }
+                #[inline(always)]
+                unsafe fn splat(x: f64) -> Self {
+                    $name($splat(x))
+                }
+                #[inline(always)]
+                unsafe fn add(self, o: Self) -> Self {
+                    $name($add(self.0, o.0))
+                }
+                #[inline(always)]
+                unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+                    $name($fmadd(self.0, b.0, c.0))
+                }
+                #[inline(always)]
+                unsafe fn mul(self, b: Self) -> Self {
+                    $name($mul(self.0, b.0))
+                }
+                #[inline(always)]
+                unsafe fn neg(self) -> Self {
+                    $name($xor(self.0, $splat(-0.0)))
+                }
+            }
+        };
     }
 
-    /// Four lanes in a 256-bit register.
-    #[derive(Clone, Copy)]
-    pub struct Avx2(__m256d);
+    f64s_impl! {
+        /// Eight lanes in a 512-bit register.
+        Avx512(__m512d), lanes: 8,
+        load: _mm512_loadu_pd, store: _mm512_storeu_pd, splat: _mm512_set1_pd,
+        add: _mm512_add_pd, mul_add: _mm512_fmadd_pd, mul: _mm512_mul_pd, xor: _mm512_xor_pd,
+    }
 
-    impl F64s for Avx2 {
-        const W: usize = 4;
-        #[inline(always)]
-        unsafe fn load(p: *const f64) -> Self {
-            Avx2(_mm256_loadu_pd(p))
-        }
-        #[inline(always)]
-        unsafe fn store(self, p: *mut f64) {
-            _mm256_storeu_pd(p, self.0)
-        }
-        #[inline(always)]
-        unsafe fn splat(x: f64) -> Self {
-            Avx2(_mm256_set1_pd(x))
-        }
-        #[inline(always)]
-        unsafe fn add(self, o: Self) -> Self {
-            Avx2(_mm256_add_pd(self.0, o.0))
-        }
-        #[inline(always)]
-        unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-            Avx2(_mm256_fmadd_pd(self.0, b.0, c.0))
-        }
-        #[inline(always)]
-        unsafe fn mul(self, b: Self) -> Self {
-            Avx2(_mm256_mul_pd(self.0, b.0))
-        }
-        #[inline(always)]
-        unsafe fn neg(self) -> Self {
-            Avx2(_mm256_xor_pd(self.0, _mm256_set1_pd(-0.0)))
-        }
+    f64s_impl! {
+        /// Four lanes in a 256-bit register.
+        Avx2(__m256d), lanes: 4,
+        load: _mm256_loadu_pd, store: _mm256_storeu_pd, splat: _mm256_set1_pd,
+        add: _mm256_add_pd, mul_add: _mm256_fmadd_pd, mul: _mm256_mul_pd, xor: _mm256_xor_pd,
     }
 }
 

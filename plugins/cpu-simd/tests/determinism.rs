@@ -5,15 +5,16 @@ mod common;
 
 use awgsf_cpu_simd::{CpuSimd, Isa};
 use awgsf_plugin_api::{OutputBuffer, RenderJob, SegmentPlan, SynthesisBackend};
-use common::{backend, random_segment, render_i16, render_mv, Rng, Shape};
+use awgsf_test_kit::synthesis::plans::{segment, Limits, Rng};
+use common::{backend, render_i16, render_mv};
 use proptest::prelude::*;
 
 /// Long parts so that ranges cross cells (4096) and work items (65536).
-const SHAPE: Shape = Shape {
-    max_channels: 2,
-    max_parts: 3,
-    max_part_len: 150_000,
-    max_tones: 6,
+const LIMITS: Limits = Limits {
+    channels: 2,
+    parts: 3,
+    part_len: 150_000,
+    tones: 6,
 };
 
 /// Renders the whole segment as one call with one job per piece of `cuts`.
@@ -41,7 +42,7 @@ proptest! {
     /// Every instruction-set level this CPU runs gives the same bytes.
     #[test]
     fn same_bytes_for_every_instruction_set(seed in any::<u64>()) {
-        let seg = random_segment(seed, SHAPE);
+        let seg = segment(seed, LIMITS);
         let n = seg.n_samples;
         let (best, _) = render_i16(&backend(2), &seg, 0, n);
         for isa in [Isa::Avx512, Isa::Avx2, Isa::Baseline] {
@@ -61,7 +62,7 @@ proptest! {
 
     #[test]
     fn same_bytes_for_any_thread_count_and_split(seed in any::<u64>()) {
-        let seg = random_segment(seed, SHAPE);
+        let seg = segment(seed, LIMITS);
         let n = seg.n_samples;
         let (one, stats1) = render_i16(&backend(1), &seg, 0, n);
         let two = backend(2);
@@ -85,7 +86,7 @@ proptest! {
 
     #[test]
     fn millivolts_agree_with_codes(seed in any::<u64>()) {
-        let seg = random_segment(seed, SHAPE);
+        let seg = segment(seed, LIMITS);
         let n = seg.n_samples;
         let b = backend(2);
         let (codes, _) = render_i16(&b, &seg, 0, n);

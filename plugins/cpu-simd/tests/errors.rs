@@ -4,19 +4,24 @@ mod common;
 
 use awgsf_cpu_simd::CpuSimd;
 use awgsf_plugin_api::{ErrorKind, InterpKind, OutputBuffer, RenderJob, SynthesisBackend};
-use common::{backend, random_segment, Shape};
+use awgsf_test_kit::synthesis::plans::{segment, Limits};
+use common::backend;
 
-const SHAPE: Shape = Shape {
-    max_channels: 2,
-    max_parts: 2,
-    max_part_len: 100,
-    max_tones: 3,
+const LIMITS: Limits = Limits {
+    channels: 2,
+    parts: 2,
+    part_len: 100,
+    tones: 3,
 };
 
 #[test]
 fn bad_plans_and_jobs_are_invalid_input() {
     let b = backend(1);
-    let seg = random_segment(1, SHAPE);
+    // The first plan with two channels, the first of them playing.
+    let seg = (1..)
+        .map(|seed| segment(seed, LIMITS))
+        .find(|s| s.channels.len() == 2 && !s.channels[0].parts.is_empty())
+        .expect("a plan with two channels");
     let nch = seg.channels.len();
     let n = seg.n_samples as usize;
 
@@ -32,16 +37,14 @@ fn bad_plans_and_jobs_are_invalid_input() {
     assert!(e.message.contains("beyond the segment"), "{e}");
 
     // Output not a multiple of the channel count.
-    if nch > 1 {
-        let mut out = vec![0i16; nch + 1];
-        let mut jobs = [RenderJob::new(
-            &seg,
-            0,
-            OutputBuffer::Int16(out.as_mut_slice().into()),
-        )];
-        let e = b.render(&mut jobs).unwrap_err();
-        assert!(e.message.contains("not a multiple"), "{e}");
-    }
+    let mut out = vec![0i16; nch + 1];
+    let mut jobs = [RenderJob::new(
+        &seg,
+        0,
+        OutputBuffer::Int16(out.as_mut_slice().into()),
+    )];
+    let e = b.render(&mut jobs).unwrap_err();
+    assert!(e.message.contains("not a multiple"), "{e}");
 
     // A plan breaking a rule names segment, channel, part and tone.
     let mut bad = seg.clone();
@@ -64,7 +67,7 @@ fn bad_plans_and_jobs_are_invalid_input() {
     let e = b.render(&mut jobs).unwrap_err();
     assert_eq!(e.kind, ErrorKind::INVALID_INPUT);
     assert!(
-        e.message.contains("segment 7")
+        e.message.contains(&format!("segment {}", bad.index))
             && e.message.contains("part 0")
             && e.message.contains("geo_ramp"),
         "{e}"

@@ -7,7 +7,7 @@ mod common;
 use abi_stable::std_types::{RNone, RVec};
 use awgsf_math::phase_at;
 use awgsf_plugin_api::{ChannelPlan, InterpKind, OutputScale, PartPlan, SegmentPlan, TonePlan};
-use awgsf_tests::exact_phase::exact_phase;
+use awgsf_test_kit::synthesis::exact::exact_phase;
 use common::{backend, render_i16, render_mv};
 
 const FS: f64 = 625e6;

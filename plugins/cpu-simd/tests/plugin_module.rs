@@ -6,7 +6,8 @@ mod common;
 
 use abi_stable::std_types::{RResult, RSliceMut};
 use awgsf_plugin_api::{ErrorKind, OutputBuffer, RenderJob};
-use common::{backend, random_segment, render_i16, Shape};
+use awgsf_test_kit::synthesis::plans::{segment, Limits};
+use common::{backend, render_i16};
 
 #[test]
 fn root_module_opens_and_renders() {
@@ -23,13 +24,13 @@ fn root_module_opens_and_renders() {
     let described = synth.describe().unwrap();
     assert_eq!(described.parallelism, 2);
 
-    let seg = random_segment(
+    let seg = segment(
         42,
-        Shape {
-            max_channels: 2,
-            max_parts: 3,
-            max_part_len: 5000,
-            max_tones: 5,
+        Limits {
+            channels: 2,
+            parts: 3,
+            part_len: 5000,
+            tones: 5,
         },
     );
     let n = seg.n_samples;

@@ -3,15 +3,16 @@
 
 mod common;
 
-use awgsf_tests::reference;
-use common::{backend, random_segment, render_i16, render_mv, Shape};
+use awgsf_test_kit::synthesis::plans::{segment, Limits};
+use awgsf_test_kit::synthesis::reference;
+use common::{backend, render_i16, render_mv};
 use proptest::prelude::*;
 
-const SHAPE: Shape = Shape {
-    max_channels: 3,
-    max_parts: 4,
-    max_part_len: 9000,
-    max_tones: 20,
+const LIMITS: Limits = Limits {
+    channels: 3,
+    parts: 4,
+    part_len: 9000,
+    tones: 20,
 };
 
 proptest! {
@@ -19,7 +20,7 @@ proptest! {
 
     #[test]
     fn codes_within_one_lsb_of_the_reference(seed in any::<u64>(), a in 0.0f64..1.0, b in 0.0f64..1.0) {
-        let seg = random_segment(seed, SHAPE);
+        let seg = segment(seed, LIMITS);
         let n = seg.n_samples;
         let start = ((a * n as f64) as u64).min(n - 1);
         let count = 1 + ((b * (n - start) as f64) as u64).min(n - start - 1);

@@ -1,9 +1,11 @@
 //! The plugin's settings: a JSON object such as `{"device": 0, "batch_mib": 256}`.
 
-use awgsf_plugin_api::{PluginError, PluginResult};
+use awgsf_plugin_api::{settings, PluginError, PluginResult};
+use serde::Deserialize;
 
 /// Parsed settings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// CUDA device index.
     pub device: usize,
@@ -21,45 +23,22 @@ impl Default for Settings {
     }
 }
 
-const KEYS: &str = "device, batch_mib";
-
-fn unsigned(key: &str, v: &serde_json::Value, min: u64, max: u64) -> PluginResult<usize> {
-    v.as_u64()
-        .filter(|n| (min..=max).contains(n))
-        .map(|n| n as usize)
-        .ok_or_else(|| {
-            PluginError::invalid_input(format!(
-                "cuda settings: `{key}` must be an integer in {min}..={max} (got {v})"
-            ))
-        })
+/// `value` of `key` if within `min..=max`.
+fn in_range(key: &str, value: usize, min: usize, max: usize) -> PluginResult<()> {
+    if !(min..=max).contains(&value) {
+        return Err(PluginError::invalid_input(format!(
+            "cuda settings: `{key}` must be an integer in {min}..={max} (got {value})"
+        )));
+    }
+    Ok(())
 }
 
 impl Settings {
     /// Parses the settings text; empty text means the defaults.
     pub fn parse(text: &str) -> PluginResult<Settings> {
-        let mut s = Settings::default();
-        if text.trim().is_empty() {
-            return Ok(s);
-        }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            PluginError::invalid_input(format!("cuda settings: not valid JSON: {e}"))
-        })?;
-        let Some(map) = value.as_object() else {
-            return Err(PluginError::invalid_input(format!(
-                "cuda settings: expected a JSON object with keys {KEYS} (got {value})"
-            )));
-        };
-        for (key, v) in map {
-            match key.as_str() {
-                "device" => s.device = unsigned(key, v, 0, 1023)?,
-                "batch_mib" => s.batch_mib = unsigned(key, v, 1, 1 << 20)?,
-                other => {
-                    return Err(PluginError::invalid_input(format!(
-                        "cuda settings: unknown key `{other}` (expected: {KEYS})"
-                    )))
-                }
-            }
-        }
+        let s: Settings = settings::parse("cuda", text)?;
+        in_range("device", s.device, 0, 1023)?;
+        in_range("batch_mib", s.batch_mib, 1, 1 << 20)?;
         Ok(s)
     }
 
@@ -86,8 +65,15 @@ mod tests {
     fn errors_name_the_key() {
         let e = Settings::parse(r#"{"devices": 1}"#).unwrap_err();
         assert!(e.message.contains("unknown key `devices`"), "{e}");
+        assert!(e.message.contains("did you mean `device`?"), "{e}");
         let e = Settings::parse(r#"{"device": -1}"#).unwrap_err();
         assert!(e.message.contains("`device`"), "{e}");
+        let e = Settings::parse(r#"{"device": 1024}"#).unwrap_err();
+        assert!(
+            e.message
+                .contains("`device` must be an integer in 0..=1023"),
+            "{e}"
+        );
         let e = Settings::parse(r#"{"batch_mib": 0}"#).unwrap_err();
         assert!(e.message.contains("`batch_mib`"), "{e}");
         assert!(Settings::parse("[]").is_err());

@@ -1,12 +1,15 @@
 //! The render pipeline with the real kernel source, compiled for the CPU by the
-//! host's C++ compiler (see `emulation/`), held to the exact evaluation. Runs
-//! wherever a C++ compiler is installed; skipped with a printed reason otherwise.
+//! host's C++ compiler (see `emulation/`), held to the exact evaluation and run
+//! through the synthesis conformance suite. Runs wherever a C++ compiler is
+//! installed; skipped with a printed reason otherwise.
 
 mod common;
 mod emulation;
 
-use awgsf_cuda::render_with;
-use awgsf_plugin_api::{PluginResult, RenderJob};
+use awgsf_cuda::{render_with, Settings, PRECISION};
+use awgsf_plugin_api::abi_stable::std_types::RString;
+use awgsf_plugin_api::{PluginResult, RenderJob, SynthInfo, SynthesisBackend, SynthesizerBox};
+use awgsf_test_kit::synthesis::{boxed, run_suite};
 
 /// Renders through the emulator with a batch budget of `budget` bytes, or says why
 /// it cannot.
@@ -92,4 +95,45 @@ fn bad_jobs_are_refused() {
         return;
     };
     common::rejects_bad_jobs(&render);
+}
+
+/// The render pipeline on the emulator, as a backend opened from the plugin's own
+/// settings: the cuda plugin with the GPU replaced.
+struct Emulated {
+    emu: &'static emulation::Emulator,
+    budget: usize,
+}
+
+impl SynthesisBackend for Emulated {
+    fn describe(&self) -> PluginResult<SynthInfo> {
+        Ok(SynthInfo {
+            name: RString::from("cuda (emulated)"),
+            version: RString::from(env!("CARGO_PKG_VERSION")),
+            device: RString::from("kernel.cu compiled for the CPU"),
+            precision: RString::from(PRECISION),
+            parallelism: 1,
+            max_tones: 0,
+            supports_millivolts: true,
+        })
+    }
+
+    fn render(&self, jobs: &mut [RenderJob<'_>]) -> PluginResult<()> {
+        render_with(&self.emu, self.budget, jobs)
+    }
+}
+
+#[test]
+fn passes_the_synthesis_suite() {
+    let emu = match emulation::emulator() {
+        Ok(emu) => emu,
+        Err(why) => return awgsf_test_kit::skip("cxx", &why),
+    };
+    let mut open = |settings: &str| -> PluginResult<SynthesizerBox> {
+        let s = Settings::parse(settings)?;
+        Ok(boxed(Emulated {
+            emu,
+            budget: s.batch_bytes(),
+        }))
+    };
+    common::assert_conforms(&run_suite(&mut open));
 }

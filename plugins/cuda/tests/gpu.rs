@@ -1,4 +1,5 @@
-//! The CUDA backend on a real GPU, held to the exact evaluation. Skipped with a
+//! The CUDA backend on a real GPU, held to the exact evaluation and run through
+//! the synthesis conformance suite (opened by its root module). Skipped with a
 //! printed reason where no CUDA device can run it (see docs/gpu.md for running the
 //! built test binary on a GPU machine).
 
@@ -9,8 +10,8 @@ use std::sync::OnceLock;
 use abi_stable::std_types::{RResult, RStr};
 use awgsf_cuda::{availability, awgsf_synthesis_root_module, CudaBackend, Settings, NAME};
 use awgsf_plugin_api::{InterpKind, PluginResult, RenderJob, SynthesisBackend, TonePlan};
-use common::plans::{single_part, Rng};
-use common::reference::expected;
+use awgsf_test_kit::synthesis::plans::{single_part, Rng};
+use awgsf_test_kit::synthesis::reference::expected;
 use common::Request;
 
 /// The backend opened once for the whole binary, or why there is none.
@@ -58,6 +59,16 @@ fn describes_the_device() {
     let probe = (module.probe())(RStr::from("{}"));
     assert!(probe.available, "{}", probe.detail);
     assert!(matches!((module.open())(RStr::from("{}")), RResult::ROk(_)));
+}
+
+#[test]
+fn passes_the_synthesis_suite() {
+    if backend().is_none() {
+        return;
+    }
+    let module = awgsf_synthesis_root_module();
+    let mut open = |settings: &str| (module.open())(RStr::from(settings)).into_result();
+    common::assert_conforms(&awgsf_test_kit::synthesis::run_suite(&mut open));
 }
 
 #[test]

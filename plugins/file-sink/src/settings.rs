@@ -2,8 +2,11 @@
 
 use std::path::PathBuf;
 
-use awgsf_plugin_api::{CardFeatures, CardInfo, MinSegment, PluginError, PluginResult};
+use awgsf_plugin_api::{settings, CardFeatures, CardInfo, MinSegment, PluginResult};
 use serde::Deserialize;
+
+/// The plugin's name in settings errors.
+const PLUGIN: &str = "file-sink";
 
 /// File-sink settings. Every key is optional except `dir`.
 #[derive(Debug, Clone, Deserialize)]
@@ -45,24 +48,30 @@ fn default_full_scale() -> i32 {
 impl Settings {
     /// Parses and checks settings JSON.
     pub fn parse(json: &str) -> PluginResult<Settings> {
-        let s: Settings = serde_json::from_str(if json.trim().is_empty() { "{}" } else { json })
-            .map_err(|e| PluginError::invalid_input(format!("file-sink settings: {e}")))?;
+        let s: Settings = settings::parse(PLUGIN, json)?;
         if s.step_samples == 0 {
-            return Err(PluginError::invalid_input(
-                "file-sink settings: step_samples: expected at least 1",
+            return Err(settings::invalid(
+                PLUGIN,
+                "step_samples",
+                "expected at least 1",
             ));
         }
         if !(1..=32767).contains(&s.full_scale_code) {
-            return Err(PluginError::invalid_input(format!(
-                "file-sink settings: full_scale_code: expected 1..=32767, got {}",
-                s.full_scale_code
-            )));
+            return Err(settings::invalid(
+                PLUGIN,
+                "full_scale_code",
+                format!("expected 1..=32767, got {}", s.full_scale_code),
+            ));
         }
         if s.channel_counts.is_empty() || s.channel_counts.iter().any(|c| ![1, 2, 4].contains(c)) {
-            return Err(PluginError::invalid_input(format!(
-                "file-sink settings: channel_counts: expected a non-empty subset of [1, 2, 4], got {:?}",
-                s.channel_counts
-            )));
+            return Err(settings::invalid(
+                PLUGIN,
+                "channel_counts",
+                format!(
+                    "expected a non-empty subset of [1, 2, 4], got {:?}",
+                    s.channel_counts
+                ),
+            ));
         }
         Ok(s)
     }

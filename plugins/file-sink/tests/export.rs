@@ -8,34 +8,8 @@ use ndarray::Array2;
 use ndarray_npy::ReadNpyExt;
 
 fn settings(two_channels: bool) -> CardSettings {
-    let ch = |index| ChannelSettings {
-        index,
-        amplitude_mv: 1000.0,
-        stop_level: StopLevel::HoldLast,
-    };
-    CardSettings {
-        sample_rate_hz: 625e6,
-        channels: if two_channels {
-            vec![ch(0), ch(1)]
-        } else {
-            vec![ch(0)]
-        }
-        .into(),
-        trigger: TriggerSettings {
-            source: TriggerSource::Software,
-            edge: TriggerEdge::Rising,
-            level_mv: 0.0,
-            coupling: Coupling::Dc,
-            termination_50ohm: true,
-            delay_samples: 0,
-        },
-        clock: ClockSettings {
-            source: ClockSource::InternalPll,
-            reference_hz: 0.0,
-            output_enabled: false,
-        },
-        timeout_ms: 0,
-    }
+    let channels: &[u32] = if two_channels { &[0, 1] } else { &[0] };
+    CardSettings::new(625e6, channels, 1000.0, StopLevel::HoldLast)
 }
 
 fn sink(dir: &std::path::Path, overwrite: bool) -> FileSink {

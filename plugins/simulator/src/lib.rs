@@ -15,8 +15,9 @@
 //! output_dir = "out/sim"        # played.npy + trace.json
 //! ```
 //!
-//! Unknown keys and wrong types are errors that name the key and the expected type.
-//! Whole-number keys also accept floats without a fraction (`1e8`).
+//! Unknown keys (with the closest known key) and wrong types are errors that name
+//! the key and the expected type; `null` means the default. Whole-number keys also
+//! accept floats without a fraction (`1e8`).
 //!
 //! | key | type | default | meaning |
 //! |---|---|---|---|
@@ -121,7 +122,6 @@
 mod backend;
 mod card_info;
 mod configure;
-mod json_fields;
 mod output;
 mod player;
 mod program;

@@ -3,13 +3,13 @@
 //! never sees a partial file.
 
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
+use awgsf_plugin_api::output_dir::StagedFile;
 use awgsf_plugin_api::{PluginError, PluginResult};
 use ndarray::{ArrayView2, ShapeBuilder};
 use ndarray_npy::WriteNpyExt;
-use tempfile::NamedTempFile;
 
 use crate::trace_file::TraceFile;
 
@@ -23,16 +23,13 @@ fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> PluginError {
     PluginError::io(format!("{what} {}: {e}", path.display()))
 }
 
-fn temp_in(dir: &Path, name: &str) -> PluginResult<NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
+fn staged_in(dir: &Path, name: &str) -> PluginResult<StagedFile> {
+    StagedFile::create(&dir.join(name))
         .map_err(|e| io_error("cannot create a temporary file in output_dir", dir, e))
 }
 
 /// Writes the played stream (interleaved, `n_channels` wide) to a temporary file.
-fn stream_temp(dir: &Path, stream: &[i16], n_channels: usize) -> PluginResult<NamedTempFile> {
+fn stream_temp(dir: &Path, stream: &[i16], n_channels: usize) -> PluginResult<StagedFile> {
     let n_samples = stream.len() / n_channels.max(1);
     let view = ArrayView2::from_shape((n_channels, n_samples).f(), stream).map_err(|e| {
         PluginError::new(
@@ -40,33 +37,23 @@ fn stream_temp(dir: &Path, stream: &[i16], n_channels: usize) -> PluginResult<Na
             format!("played stream has an inconsistent shape: {e}"),
         )
     })?;
-    let mut tmp = temp_in(dir, STREAM_FILE)?;
+    let mut tmp = staged_in(dir, STREAM_FILE)?;
     let path = dir.join(STREAM_FILE);
-    {
-        let writer = BufWriter::new(tmp.as_file_mut());
-        view.write_npy(writer)
-            .map_err(|e| io_error("cannot write", &path, e))?;
-    }
-    tmp.as_file()
-        .sync_all()
+    view.write_npy(tmp.writer())
+        .map_err(|e| io_error("cannot write", &path, e))?;
+    tmp.finish()
         .map_err(|e| io_error("cannot write", &path, e))?;
     Ok(tmp)
 }
 
-fn trace_temp(dir: &Path, trace: &TraceFile<'_>) -> PluginResult<NamedTempFile> {
-    let mut tmp = temp_in(dir, TRACE_FILE)?;
+fn trace_temp(dir: &Path, trace: &TraceFile<'_>) -> PluginResult<StagedFile> {
+    let mut tmp = staged_in(dir, TRACE_FILE)?;
     let path = dir.join(TRACE_FILE);
-    {
-        let mut writer = BufWriter::new(tmp.as_file_mut());
-        serde_json::to_writer_pretty(&mut writer, trace)
-            .map_err(|e| io_error("cannot write", &path, e))?;
-        writer
-            .write_all(b"\n")
-            .and_then(|_| writer.flush())
-            .map_err(|e| io_error("cannot write", &path, e))?;
-    }
-    tmp.as_file()
-        .sync_all()
+    serde_json::to_writer_pretty(tmp.writer(), trace)
+        .map_err(|e| io_error("cannot write", &path, e))?;
+    tmp.writer()
+        .write_all(b"\n")
+        .and_then(|()| tmp.finish())
         .map_err(|e| io_error("cannot write", &path, e))?;
     Ok(tmp)
 }
@@ -86,16 +73,11 @@ pub(crate) fn write_run_files(
     let trace_tmp = trace_temp(dir, trace)?;
 
     let mut files = Vec::new();
-    if let Some(tmp) = stream_tmp {
-        let path = dir.join(STREAM_FILE);
-        tmp.persist(&path)
+    for tmp in stream_tmp.into_iter().chain([trace_tmp]) {
+        let path = tmp.dest().to_path_buf();
+        tmp.commit(true)
             .map_err(|e| io_error("cannot rename into place", &path, e))?;
         files.push(path.display().to_string());
     }
-    let path = dir.join(TRACE_FILE);
-    trace_tmp
-        .persist(&path)
-        .map_err(|e| io_error("cannot rename into place", &path, e))?;
-    files.push(path.display().to_string());
     Ok(files)
 }

@@ -2,13 +2,16 @@
 //! limits and the playback scenario, with their defaults and validation.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
-use awgsf_plugin_api::{CardFeatures, PluginResult};
-use serde::{Serialize, Serializer};
-use serde_json::Value;
+use awgsf_plugin_api::settings::{self, whole_u64, Whole};
+use awgsf_plugin_api::{CardFeatures, PluginError, PluginResult};
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
-use crate::json_fields::{as_whole, describe, key_error, Fields};
+/// The plugin's name in settings errors.
+const PLUGIN: &str = "simulator";
 
 /// Bytes per sample and channel: the card stores int16 codes.
 pub const BYTES_PER_SAMPLE: u32 = 2;
@@ -79,6 +82,76 @@ impl Serialize for TriggerEntry {
     }
 }
 
+impl<'de> Deserialize<'de> for TriggerEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TriggerEntryVisitor)
+    }
+}
+
+struct TriggerEntryVisitor;
+
+impl Visitor<'_> for TriggerEntryVisitor {
+    type Value = TriggerEntry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a time in seconds >= 0 or \"force\"")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<TriggerEntry, E> {
+        match v {
+            "force" => Ok(TriggerEntry::Force),
+            _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<TriggerEntry, E> {
+        Ok(TriggerEntry::At(v as f64))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<TriggerEntry, E> {
+        if v < 0 {
+            return Err(E::invalid_value(Unexpected::Signed(v), &self));
+        }
+        Ok(TriggerEntry::At(v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<TriggerEntry, E> {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(E::invalid_value(Unexpected::Float(v), &self));
+        }
+        Ok(TriggerEntry::At(v))
+    }
+}
+
+/// One name of [`FEATURE_NAMES`], as `features` lists it.
+#[derive(Debug)]
+struct FeatureName(CardFeatures);
+
+impl<'de> Deserialize<'de> for FeatureName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(FeatureNameVisitor)
+    }
+}
+
+struct FeatureNameVisitor;
+
+impl Visitor<'_> for FeatureNameVisitor {
+    type Value = FeatureName;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = FEATURE_NAMES.iter().map(|(n, _)| *n).collect();
+        write!(f, "one of {}", names.join(", "))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FeatureName, E> {
+        FEATURE_NAMES
+            .iter()
+            .find(|(n, _)| *n == v)
+            .map(|(_, flag)| FeatureName(*flag))
+            .ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
+    }
+}
+
 fn serialize_features<S: Serializer>(f: &CardFeatures, s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(f.names())
 }
@@ -139,6 +212,82 @@ pub struct SimSettings {
     pub write_stream: bool,
 }
 
+/// The settings as given: every key of [`KEYS`], with its default where absent.
+/// [`SimSettings::parse`] checks ranges and fills in what depends on other keys.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Given {
+    model: String,
+    serial: String,
+    #[serde(deserialize_with = "whole_u64")]
+    max_channels: u64,
+    /// Absent: `[1, 2, 4]` up to `max_channels`.
+    channel_counts: Option<Vec<Whole>>,
+    /// Entries override `MIN_SEGMENT_TOTAL / count`.
+    min_segment_samples: BTreeMap<String, Whole>,
+    min_sample_rate_hz: f64,
+    max_sample_rate_hz: f64,
+    #[serde(deserialize_with = "whole_u64")]
+    full_scale_code: u64,
+    min_amplitude_mv: f64,
+    max_amplitude_mv: f64,
+    #[serde(deserialize_with = "whole_u64")]
+    memory_bytes: u64,
+    #[serde(deserialize_with = "whole_u64")]
+    step_samples: u64,
+    #[serde(deserialize_with = "whole_u64")]
+    max_segments: u64,
+    #[serde(deserialize_with = "whole_u64")]
+    max_steps: u64,
+    #[serde(deserialize_with = "whole_u64")]
+    max_loops: u64,
+    /// Absent: every feature.
+    features: Option<Vec<FeatureName>>,
+    max_trigger_level_mv: f64,
+    #[serde(deserialize_with = "whole_u64")]
+    max_trigger_delay_samples: u64,
+    min_reference_hz: f64,
+    max_reference_hz: f64,
+    play_s: f64,
+    triggers: Vec<TriggerEntry>,
+    #[serde(deserialize_with = "whole_u64")]
+    max_play_samples: u64,
+    output_dir: Option<PathBuf>,
+    write_stream: bool,
+}
+
+impl Default for Given {
+    fn default() -> Self {
+        Given {
+            model: "Simulated M4i.6622-x8".to_string(),
+            serial: "emulated card (awgsf-simulator)".to_string(),
+            max_channels: 2,
+            channel_counts: None,
+            min_segment_samples: BTreeMap::new(),
+            min_sample_rate_hz: 50e6,
+            max_sample_rate_hz: 1.25e9,
+            full_scale_code: 32767,
+            min_amplitude_mv: 80.0,
+            max_amplitude_mv: 2500.0,
+            memory_bytes: 1 << 31,
+            step_samples: 32,
+            max_segments: STEP_WORD_MAX_INDEX,
+            max_steps: 8192,
+            max_loops: STEP_WORD_MAX_LOOPS,
+            features: None,
+            max_trigger_level_mv: 10_000.0,
+            max_trigger_delay_samples: (1u64 << 33) - 32,
+            min_reference_hz: 10e6,
+            max_reference_hz: 1.25e9,
+            play_s: 0.01,
+            triggers: Vec::new(),
+            max_play_samples: 1 << 26,
+            output_dir: None,
+            write_stream: true,
+        }
+    }
+}
+
 impl Default for SimSettings {
     fn default() -> Self {
         SimSettings::parse("{}").expect("the defaults are valid")
@@ -148,65 +297,67 @@ impl Default for SimSettings {
 impl SimSettings {
     /// Parses and validates the settings JSON object text (`""` counts as `{}`).
     pub fn parse(text: &str) -> PluginResult<SimSettings> {
-        let f = Fields::parse(text, KEYS)?;
+        let g: Given = settings::parse(PLUGIN, text)?;
 
-        let max_channels = f.whole_in("max_channels", 2, 1, 64)? as u32;
-        let channel_counts = parse_channel_counts(&f, max_channels)?;
-        let min_segment_samples = parse_min_segments(&f, &channel_counts)?;
+        let max_channels = whole_in("max_channels", g.max_channels, 1, 64)? as u32;
+        let channel_counts = channel_counts(g.channel_counts, max_channels)?;
+        let min_segment_samples = min_segments(g.min_segment_samples, &channel_counts)?;
 
-        let min_sample_rate_hz = positive(&f, "min_sample_rate_hz", 50e6)?;
-        let max_sample_rate_hz = positive(&f, "max_sample_rate_hz", 1.25e9)?;
+        positive("min_sample_rate_hz", g.min_sample_rate_hz)?;
+        positive("max_sample_rate_hz", g.max_sample_rate_hz)?;
         ordered(
             "max_sample_rate_hz",
-            max_sample_rate_hz,
+            g.max_sample_rate_hz,
             "min_sample_rate_hz",
-            min_sample_rate_hz,
+            g.min_sample_rate_hz,
         )?;
-        let full_scale_code = f.whole_in("full_scale_code", 32767, 1, 32767)? as i32;
-        let min_amplitude_mv = positive(&f, "min_amplitude_mv", 80.0)?;
-        let max_amplitude_mv = positive(&f, "max_amplitude_mv", 2500.0)?;
+        let full_scale_code = whole_in("full_scale_code", g.full_scale_code, 1, 32767)? as i32;
+        positive("min_amplitude_mv", g.min_amplitude_mv)?;
+        positive("max_amplitude_mv", g.max_amplitude_mv)?;
         ordered(
             "max_amplitude_mv",
-            max_amplitude_mv,
+            g.max_amplitude_mv,
             "min_amplitude_mv",
-            min_amplitude_mv,
+            g.min_amplitude_mv,
         )?;
-        let memory_bytes = f.whole_in("memory_bytes", 1 << 31, 1, u64::MAX)?;
-        let step_samples = f.whole_in("step_samples", 32, 1, 1 << 20)?;
-        let max_segments =
-            f.whole_in("max_segments", STEP_WORD_MAX_INDEX, 1, STEP_WORD_MAX_INDEX)?;
+        whole_in("memory_bytes", g.memory_bytes, 1, u64::MAX)?;
+        whole_in("step_samples", g.step_samples, 1, 1 << 20)?;
+        let max_segments = whole_in("max_segments", g.max_segments, 1, STEP_WORD_MAX_INDEX)?;
         if !max_segments.is_power_of_two() {
             return Err(key_error(
                 "max_segments",
                 format!("expected a power of two, got {max_segments}"),
             ));
         }
-        let max_steps = f.whole_in("max_steps", 8192, 1, STEP_WORD_MAX_INDEX)? as u32;
-        let max_loops = f.whole_in("max_loops", STEP_WORD_MAX_LOOPS, 1, STEP_WORD_MAX_LOOPS)?;
-        let features = parse_features(&f)?;
+        let max_steps = whole_in("max_steps", g.max_steps, 1, STEP_WORD_MAX_INDEX)? as u32;
+        whole_in("max_loops", g.max_loops, 1, STEP_WORD_MAX_LOOPS)?;
+        let features = match g.features {
+            None => FEATURE_NAMES
+                .iter()
+                .fold(CardFeatures::default(), |acc, (_, flag)| acc.with(*flag)),
+            Some(list) => list
+                .iter()
+                .fold(CardFeatures::default(), |acc, f| acc.with(f.0)),
+        };
 
-        let max_trigger_level_mv = positive(&f, "max_trigger_level_mv", 10_000.0)?;
-        let max_trigger_delay_samples = f.whole("max_trigger_delay_samples", (1u64 << 33) - 32)?;
-        let min_reference_hz = positive(&f, "min_reference_hz", 10e6)?;
-        let max_reference_hz = positive(&f, "max_reference_hz", 1.25e9)?;
+        positive("max_trigger_level_mv", g.max_trigger_level_mv)?;
+        positive("min_reference_hz", g.min_reference_hz)?;
+        positive("max_reference_hz", g.max_reference_hz)?;
         ordered(
             "max_reference_hz",
-            max_reference_hz,
+            g.max_reference_hz,
             "min_reference_hz",
-            min_reference_hz,
+            g.min_reference_hz,
         )?;
 
-        let play_s = f.number("play_s", 0.01)?;
-        if play_s < 0.0 {
+        if g.play_s < 0.0 {
             return Err(key_error(
                 "play_s",
-                format!("expected seconds >= 0, got {play_s}"),
+                format!("expected seconds >= 0, got {}", g.play_s),
             ));
         }
-        let triggers = parse_triggers(&f)?;
-        let max_play_samples = f.whole("max_play_samples", 1 << 26)?;
-        let output_dir = f.opt_string("output_dir")?.map(PathBuf::from);
-        if output_dir
+        check_trigger_order(&g.triggers)?;
+        if g.output_dir
             .as_ref()
             .is_some_and(|d| d.as_os_str().is_empty())
         {
@@ -215,34 +366,33 @@ impl SimSettings {
                 "expected a directory path, got \"\"",
             ));
         }
-        let write_stream = f.boolean("write_stream", true)?;
 
         Ok(SimSettings {
-            model: f.string("model", "Simulated M4i.6622-x8")?,
-            serial: f.string("serial", "emulated card (awgsf-simulator)")?,
+            model: g.model,
+            serial: g.serial,
             max_channels,
             channel_counts,
             min_segment_samples,
-            min_sample_rate_hz,
-            max_sample_rate_hz,
+            min_sample_rate_hz: g.min_sample_rate_hz,
+            max_sample_rate_hz: g.max_sample_rate_hz,
             full_scale_code,
-            min_amplitude_mv,
-            max_amplitude_mv,
-            memory_bytes,
-            step_samples,
+            min_amplitude_mv: g.min_amplitude_mv,
+            max_amplitude_mv: g.max_amplitude_mv,
+            memory_bytes: g.memory_bytes,
+            step_samples: g.step_samples,
             max_segments: max_segments as u32,
             max_steps,
-            max_loops,
+            max_loops: g.max_loops,
             features,
-            max_trigger_level_mv,
-            max_trigger_delay_samples,
-            min_reference_hz,
-            max_reference_hz,
-            play_s,
-            triggers,
-            max_play_samples,
-            output_dir,
-            write_stream,
+            max_trigger_level_mv: g.max_trigger_level_mv,
+            max_trigger_delay_samples: g.max_trigger_delay_samples,
+            min_reference_hz: g.min_reference_hz,
+            max_reference_hz: g.max_reference_hz,
+            play_s: g.play_s,
+            triggers: g.triggers,
+            max_play_samples: g.max_play_samples,
+            output_dir: g.output_dir,
+            write_stream: g.write_stream,
         })
     }
 
@@ -257,12 +407,27 @@ impl SimSettings {
     }
 }
 
-fn positive(f: &Fields, key: &str, default: f64) -> PluginResult<f64> {
-    let v = f.number(key, default)?;
+/// An error about settings key `key`.
+fn key_error(key: &str, message: impl fmt::Display) -> PluginError {
+    settings::invalid(PLUGIN, key, message)
+}
+
+/// `value` of `key`, if within `min..=max`.
+fn whole_in(key: &str, value: u64, min: u64, max: u64) -> PluginResult<u64> {
+    if value < min || value > max {
+        return Err(key_error(
+            key,
+            format!("expected a whole number from {min} to {max}, got {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+fn positive(key: &str, v: f64) -> PluginResult<()> {
     if v <= 0.0 {
         return Err(key_error(key, format!("expected a number > 0, got {v}")));
     }
-    Ok(v)
+    Ok(())
 }
 
 fn ordered(max_key: &str, max: f64, min_key: &str, min: f64) -> PluginResult<()> {
@@ -275,9 +440,9 @@ fn ordered(max_key: &str, max: f64, min_key: &str, min: f64) -> PluginResult<()>
     Ok(())
 }
 
-fn parse_channel_counts(f: &Fields, max_channels: u32) -> PluginResult<Vec<u32>> {
+fn channel_counts(given: Option<Vec<Whole>>, max_channels: u32) -> PluginResult<Vec<u32>> {
     const KEY: &str = "channel_counts";
-    let Some(list) = f.array(KEY, "an array of whole numbers")? else {
+    let Some(list) = given else {
         return Ok([1, 2, 4]
             .into_iter()
             .filter(|&c| c <= max_channels)
@@ -290,8 +455,7 @@ fn parse_channel_counts(f: &Fields, max_channels: u32) -> PluginResult<Vec<u32>>
         ));
     }
     let mut counts = Vec::with_capacity(list.len());
-    for (i, v) in list.iter().enumerate() {
-        let c = as_whole(KEY, v, &format!("whole numbers (entry {i})"))?;
+    for (i, &Whole(c)) in list.iter().enumerate() {
         if c == 0 || c > u64::from(max_channels) {
             return Err(key_error(
                 KEY,
@@ -309,20 +473,16 @@ fn parse_channel_counts(f: &Fields, max_channels: u32) -> PluginResult<Vec<u32>>
     Ok(counts)
 }
 
-fn parse_min_segments(f: &Fields, counts: &[u32]) -> PluginResult<BTreeMap<u32, u64>> {
+fn min_segments(
+    given: BTreeMap<String, Whole>,
+    counts: &[u32],
+) -> PluginResult<BTreeMap<u32, u64>> {
     const KEY: &str = "min_segment_samples";
     let mut table: BTreeMap<u32, u64> = counts
         .iter()
         .map(|&c| (c, MIN_SEGMENT_TOTAL.div_ceil(u64::from(c))))
         .collect();
-    let Some(given) = f.table(
-        KEY,
-        "a table of channel count -> samples, e.g. {\"1\": 384, \"2\": 192}",
-    )?
-    else {
-        return Ok(table);
-    };
-    for (k, v) in given {
+    for (k, Whole(samples)) in given {
         let count: u32 = k
             .parse()
             .ok()
@@ -335,7 +495,6 @@ fn parse_min_segments(f: &Fields, counts: &[u32]) -> PluginResult<BTreeMap<u32, 
                     ),
                 )
             })?;
-        let samples = as_whole(KEY, v, &format!("a whole number of samples for {k:?}"))?;
         if samples == 0 {
             return Err(key_error(
                 KEY,
@@ -347,78 +506,41 @@ fn parse_min_segments(f: &Fields, counts: &[u32]) -> PluginResult<BTreeMap<u32, 
     Ok(table)
 }
 
-fn parse_features(f: &Fields) -> PluginResult<CardFeatures> {
-    const KEY: &str = "features";
-    let Some(list) = f.array(KEY, "an array of feature names")? else {
-        return Ok(FEATURE_NAMES
-            .iter()
-            .fold(CardFeatures::default(), |acc, (_, flag)| acc.with(*flag)));
-    };
-    let names: Vec<&str> = FEATURE_NAMES.iter().map(|(n, _)| *n).collect();
-    let mut features = CardFeatures::default();
-    for (i, v) in list.iter().enumerate() {
-        let flag = v
-            .as_str()
-            .and_then(|s| FEATURE_NAMES.iter().find(|(n, _)| *n == s))
-            .map(|(_, flag)| *flag)
-            .ok_or_else(|| {
-                key_error(
-                    KEY,
+fn check_trigger_order(triggers: &[TriggerEntry]) -> PluginResult<()> {
+    let mut last_time: Option<(usize, f64)> = None;
+    for (i, entry) in triggers.iter().enumerate() {
+        let TriggerEntry::At(t) = *entry else {
+            continue;
+        };
+        if let Some((j, prev)) = last_time {
+            if t < prev {
+                return Err(key_error(
+                    "triggers",
                     format!(
-                        "entry {i} is {}: expected one of {}",
-                        describe(v),
-                        names.join(", ")
+                        "entry {i} ({t} s) is earlier than entry {j} ({prev} s): list times in order"
                     ),
-                )
-            })?;
-        features = features.with(flag);
+                ));
+            }
+        }
+        last_time = Some((i, t));
     }
-    Ok(features)
+    Ok(())
 }
 
-fn parse_triggers(f: &Fields) -> PluginResult<Vec<TriggerEntry>> {
-    const KEY: &str = "triggers";
-    let Some(list) = f.array(KEY, "an array of times in seconds or \"force\"")? else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::with_capacity(list.len());
-    let mut last_time: Option<(usize, f64)> = None;
-    for (i, v) in list.iter().enumerate() {
-        let entry = match v {
-            Value::String(s) if s == "force" => TriggerEntry::Force,
-            Value::Number(n) => match n.as_f64() {
-                Some(t) if t.is_finite() && t >= 0.0 => TriggerEntry::At(t),
-                _ => {
-                    return Err(key_error(
-                        KEY,
-                        format!("entry {i} is {n}: expected a time in seconds >= 0"),
-                    ))
-                }
-            },
-            other => {
-                return Err(key_error(
-                    KEY,
-                    format!(
-                        "entry {i} is {}: expected a time in seconds or \"force\"",
-                        describe(other)
-                    ),
-                ))
-            }
-        };
-        if let TriggerEntry::At(t) = entry {
-            if let Some((j, prev)) = last_time {
-                if t < prev {
-                    return Err(key_error(
-                        KEY,
-                        format!(
-                            "entry {i} ({t} s) is earlier than entry {j} ({prev} s): list times in order"
-                        ),
-                    ));
-                }
-            }
-            last_time = Some((i, t));
-        }
-        out.push(entry);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_exactly_the_settings_fields() {
+        // A key far from every other one: the error lists the known keys in order.
+        let e = SimSettings::parse(r#"{"zzzzzzzzzzzzzzzzzzzz": 1}"#).unwrap_err();
+        assert_eq!(
+            e.message.as_str(),
+            format!(
+                "simulator settings: unknown key `zzzzzzzzzzzzzzzzzzzz`; known keys: {}",
+                KEYS.join(", ")
+            )
+        );
     }
-    Ok(out)
 }

@@ -239,9 +239,7 @@ pub fn plan(info: &CardInfo, s: &CardSettings) -> PluginResult<Vec<Write>> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use awgsf_plugin_api::{
-        CardFeatures, ChannelSettings, ClockSettings, MinSegment, TriggerSettings,
-    };
+    use awgsf_plugin_api::{CardFeatures, MinSegment};
 
     pub(crate) fn m4i_info() -> CardInfo {
         CardInfo {
@@ -282,29 +280,8 @@ pub(crate) mod tests {
 
     fn settings(channels: &[u32]) -> CardSettings {
         CardSettings {
-            sample_rate_hz: 625e6,
-            channels: channels
-                .iter()
-                .map(|&index| ChannelSettings {
-                    index,
-                    amplitude_mv: 1000.0,
-                    stop_level: StopLevel::HoldLast,
-                })
-                .collect(),
-            trigger: TriggerSettings {
-                source: TriggerSource::Software,
-                edge: TriggerEdge::Rising,
-                level_mv: 500.0,
-                coupling: Coupling::Dc,
-                termination_50ohm: true,
-                delay_samples: 0,
-            },
-            clock: ClockSettings {
-                source: ClockSource::InternalPll,
-                reference_hz: 0.0,
-                output_enabled: false,
-            },
             timeout_ms: 5000,
+            ..CardSettings::new(625e6, channels, 1000.0, StopLevel::HoldLast)
         }
     }
 
@@ -328,6 +305,7 @@ pub(crate) mod tests {
         assert!(err(&s).starts_with("card.amplitude_mv (channel 0): 3000 mV is outside"));
         let mut s = settings(&[0]);
         s.trigger.source = TriggerSource::Ext1;
+        s.trigger.termination_50ohm = true;
         assert!(err(&s).starts_with("card.trigger.termination_50ohm"));
         let mut s = settings(&[0]);
         s.clock.source = ClockSource::ExternalReference;

@@ -13,7 +13,7 @@
 
 use std::path::PathBuf;
 
-use awgsf_plugin_api::{PluginError, PluginResult};
+use awgsf_plugin_api::{settings, PluginResult};
 use serde::Deserialize;
 
 /// Device opened when the settings name none.
@@ -70,14 +70,12 @@ impl Default for SpcmSettings {
 impl SpcmSettings {
     /// Parses the settings JSON object; an empty text means all defaults.
     pub fn parse(json: &str) -> PluginResult<SpcmSettings> {
-        if json.trim().is_empty() {
-            return Ok(SpcmSettings::default());
-        }
-        let settings: SpcmSettings = serde_json::from_str(json)
-            .map_err(|e| PluginError::invalid_input(format!("spcm settings: {e}")))?;
+        let settings: SpcmSettings = settings::parse("spcm", json)?;
         if settings.device.trim().is_empty() {
-            return Err(PluginError::invalid_input(
-                "spcm settings: device: expected a device string such as \"/dev/spcm0\"",
+            return Err(settings::invalid(
+                "spcm",
+                "device",
+                "expected a device string such as \"/dev/spcm0\"",
             ));
         }
         Ok(settings)
@@ -106,8 +104,10 @@ mod tests {
     #[test]
     fn unknown_and_bad_keys_are_named() {
         let e = SpcmSettings::parse(r#"{"devcie": "/dev/spcm0"}"#).unwrap_err();
-        assert!(e.message.contains("devcie"), "{e}");
+        assert!(e.message.contains("unknown key `devcie`"), "{e}");
+        assert!(e.message.contains("did you mean `device`?"), "{e}");
         let e = SpcmSettings::parse(r#"{"memory_readback": "always"}"#).unwrap_err();
+        assert!(e.message.contains("`memory_readback`"), "{e}");
         assert!(e.message.contains("always"), "{e}");
         let e = SpcmSettings::parse(r#"{"device": ""}"#).unwrap_err();
         assert!(e.message.contains("device"), "{e}");

@@ -89,7 +89,7 @@ fn exported_module_reports_missing_driver() {
     match (module.open())(RStr::from(r#"{"device": "/dev/spcm0", "trigger": "ext0"}"#)) {
         RResult::RErr(e) => {
             assert_eq!(e.kind, ErrorKind::INVALID_INPUT);
-            assert!(e.message.contains("unknown field `trigger`"), "{e}");
+            assert!(e.message.contains("unknown key `trigger`"), "{e}");
         }
         RResult::ROk(_) => panic!("open with an unknown key succeeded"),
     }

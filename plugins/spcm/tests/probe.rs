@@ -49,7 +49,7 @@ fn probe_says_why_not() {
         p.detail
     );
     let p = probe(&emu.settings_with(r#", "colour": "blue""#));
-    assert!(p.detail.contains("unknown field `colour`"), "{}", p.detail);
+    assert!(p.detail.contains("unknown key `colour`"), "{}", p.detail);
     assert_eq!(emu.state()["open"], false);
 }
 

@@ -435,37 +435,10 @@ impl HardwareBackend for ExampleCard {
 mod tests {
     use super::*;
     use awgsf_plugin_api::abi_stable::std_types::{RSlice, RStr};
-    use awgsf_plugin_api::{
-        ChannelSettings, ClockSettings, Coupling, ErrorKind, StepEnd, StopLevel, TriggerEdge,
-        TriggerSettings,
-    };
+    use awgsf_plugin_api::{ErrorKind, StepEnd, StopLevel};
 
     fn settings(channels: &[u32]) -> CardSettings {
-        CardSettings {
-            sample_rate_hz: 625e6,
-            channels: channels
-                .iter()
-                .map(|&index| ChannelSettings {
-                    index,
-                    amplitude_mv: 1000.0,
-                    stop_level: StopLevel::Zero,
-                })
-                .collect(),
-            trigger: TriggerSettings {
-                source: TriggerSource::Software,
-                edge: TriggerEdge::Rising,
-                level_mv: 0.0,
-                coupling: Coupling::Dc,
-                termination_50ohm: false,
-                delay_samples: 0,
-            },
-            clock: ClockSettings {
-                source: ClockSource::InternalPll,
-                reference_hz: 0.0,
-                output_enabled: false,
-            },
-            timeout_ms: 0,
-        }
+        CardSettings::new(625e6, channels, 1000.0, StopLevel::Zero)
     }
 
     fn step(index: u32, segment: u32, next: u32, loops: u64, end: StepEnd) -> Step {

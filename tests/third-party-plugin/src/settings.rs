@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use awgsf_plugin_api::{PluginError, PluginResult};
+use awgsf_plugin_api::{settings, PluginResult};
 use serde::Deserialize;
 
 /// Default card memory: 512 MiB.
@@ -29,12 +29,12 @@ impl Settings {
     /// Parses settings JSON (`""` means all defaults). Unknown keys and wrong types
     /// are `INVALID_INPUT` errors that name the key.
     pub fn parse(json: &str) -> PluginResult<Settings> {
-        let json = if json.trim().is_empty() { "{}" } else { json };
-        let s: Settings = serde_json::from_str(json)
-            .map_err(|e| PluginError::invalid_input(format!("example-card settings: {e}")))?;
+        let s: Settings = settings::parse("example-card", json)?;
         if s.memory_bytes == 0 {
-            return Err(PluginError::invalid_input(
-                "example-card settings: memory_bytes: expected at least 1 byte, found 0",
+            return Err(settings::invalid(
+                "example-card",
+                "memory_bytes",
+                "expected at least 1 byte, found 0",
             ));
         }
         Ok(s)
@@ -53,12 +53,21 @@ mod tests {
         assert_eq!(s.log_file, None);
         let e = Settings::parse(r#"{"log": "x"}"#).unwrap_err();
         assert_eq!(e.kind, ErrorKind::INVALID_INPUT);
-        assert!(e.message.contains("unknown field `log`"), "{e}");
+        assert_eq!(
+            e.message.as_str(),
+            "example-card settings: unknown key `log`; did you mean `log_file`?"
+        );
         let e = Settings::parse(r#"{"memory_bytes": "lots"}"#).unwrap_err();
         assert!(
-            e.message.contains("memory_bytes") || e.message.contains("u64"),
+            e.message
+                .starts_with("example-card settings: `memory_bytes`: invalid type: string"),
             "{e}"
         );
-        assert!(Settings::parse(r#"{"memory_bytes": 0}"#).is_err());
+        let e = Settings::parse(r#"{"memory_bytes": 0}"#).unwrap_err();
+        assert!(
+            e.message
+                .contains("`memory_bytes`: expected at least 1 byte"),
+            "{e}"
+        );
     }
 }

@@ -224,6 +224,33 @@ pub(crate) fn finite_numbers(v: &Value, file: &str, path: &str) -> Result<Vec<f6
         .collect()
 }
 
+/// The equal-length number lists `first` and `second` of the object `v` (a curve of
+/// a measurement file); a length mismatch is reported at `second`, which should hold
+/// one value per `each`.
+pub(crate) fn paired_numbers(
+    v: &Value,
+    [first, second]: [&str; 2],
+    each: &str,
+    file: &str,
+    path: &str,
+) -> Result<(Vec<f64>, Vec<f64>), CalibError> {
+    let obj = object(v, file, path)?;
+    let list = |key| numbers(member(obj, key, file, path)?, file, &key_path(path, key));
+    let (xs, ys) = (list(first)?, list(second)?);
+    if xs.len() != ys.len() {
+        return Err(CalibError::field(
+            file,
+            &key_path(path, second),
+            format!(
+                "expected {} values (one per {each}), got {}",
+                xs.len(),
+                ys.len()
+            ),
+        ));
+    }
+    Ok((xs, ys))
+}
+
 /// A required member of an object.
 pub(crate) fn member<'a>(
     obj: &'a Map<String, Value>,

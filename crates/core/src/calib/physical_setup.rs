@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use awgsf_plugin_api::output_dir;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -180,26 +181,12 @@ impl PhysicalSetup {
     /// Writes the setup to `path` atomically: a temporary file in the same folder,
     /// flushed to disk, then renamed over `path`. On error `path` is untouched.
     pub fn write_json(&self, path: &Path) -> Result<(), CalibError> {
-        let file = path.display().to_string();
-        let io = |source| CalibError::Io {
-            file: file.clone(),
-            action: "write",
-            source,
-        };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".awgsf-setup-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(io)?;
-        tmp.write_all(self.to_json_string().as_bytes())
-            .map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        output_dir::write_atomically(path, |w| w.write_all(self.to_json_string().as_bytes()))
+            .map_err(|source| CalibError::Io {
+                file: path.display().to_string(),
+                action: "write",
+                source,
+            })
     }
 }
 

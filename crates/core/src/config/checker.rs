@@ -10,6 +10,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::error::{Location, Problem};
+use crate::program::suggest::closest;
 
 /// A spanned TOML value.
 pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
@@ -301,20 +302,6 @@ fn parse_float(text: &str) -> Option<f64> {
         "nan" | "+nan" | "-nan" => Some(f64::NAN),
         _ => text.parse().ok(),
     }
-}
-
-/// The known name closest to `word`, when it is close enough to be a likely typo.
-pub(crate) fn closest<'k>(word: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
-    let word_lower = word.to_ascii_lowercase();
-    known
-        .filter_map(|k| {
-            let d = strsim::damerau_levenshtein(&word_lower, k);
-            let related = k.starts_with(&word_lower) || word_lower.starts_with(k);
-            let limit = (word.chars().count().max(k.len()) / 3).max(2);
-            (d <= limit || (related && word_lower.len() >= 3)).then_some((d, k))
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

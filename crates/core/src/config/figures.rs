@@ -11,8 +11,8 @@ use awgsf_plugin_api::{
 use serde::Serialize;
 
 use super::error::{ConfigError, Problem};
-use super::units::{bytes, si, significant};
 use super::Config;
+use crate::format::{bytes, si, significant};
 
 /// Segment-length limits of one card at one sample rate and channel count
 /// (`docs/semantics.md` §5).

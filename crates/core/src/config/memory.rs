@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::error::{ConfigError, Problem};
 use super::figures::CardFigures;
-use super::units::{bytes, si, significant};
+use crate::format::{bytes, si, significant};
 use crate::pipeline::QuantizedProgram;
 use crate::program::SegmentMode;
 

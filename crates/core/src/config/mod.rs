@@ -18,7 +18,6 @@ mod settings;
 mod setup_section;
 #[cfg(test)]
 mod tests;
-mod units;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use toml::de::{DeTable, DeValue};
 
-use super::checker::{closest, join, Checker, Fields, Value};
+use super::checker::{join, Checker, Fields, Value};
 use super::schema::{
     CardConfig, CompileConfig, HardwareConfig, OutputConfig, PhasesConfig, PluginRef,
     SynthesisConfig, CLOCK_SOURCES, CONFIG_VERSION, COUPLINGS, DEFAULT_AMPLITUDE_MV, STOP_LEVELS,
     TRIGGER_EDGES, TRIGGER_SOURCES,
 };
 use super::settings::table_to_json;
+use crate::program::suggest::did_you_mean;
 use awgsf_plugin_api::ClockSource;
 
 /// Top-level keys.
@@ -196,9 +197,7 @@ fn synthesis_settings(
             continue;
         };
         if !any_path && !names.contains(&name) {
-            let hint = closest(name, names.iter().copied())
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(name, names.iter().copied());
             let message = format!(
                 "settings for `{name}`, which is neither the backend nor a fallback ({}){hint}",
                 names.join(", ")

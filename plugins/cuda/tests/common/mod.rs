@@ -1,19 +1,16 @@
 //! Checks shared by the emulated and the GPU test binaries: each takes a renderer
 //! (the pipeline on an emulating executor, or the opened CUDA backend) and holds its
-//! output to the exact per-sample evaluation.
+//! output to the reference evaluation of `awgsf_test_kit::synthesis::reference`,
+//! on plans of `awgsf_test_kit::synthesis::plans`.
 #![allow(dead_code)]
-
-pub mod plans;
-pub mod reference;
 
 use awgsf_math::to_code;
 use awgsf_plugin_api::{
     ChannelStats, ErrorKind, InterpKind, OutputBuffer, PluginResult, RenderJob, SegmentPlan,
     TonePlan,
 };
-
-use plans::{segment, single_part, Limits, Rng};
-use reference::{expected, Expected};
+use awgsf_test_kit::synthesis::plans::{segment, single_part, Limits, Rng};
+use awgsf_test_kit::synthesis::reference::{expected, Expected};
 
 /// Renders a batch of jobs.
 pub type Render<'a> = &'a dyn Fn(&mut [RenderJob<'_>]) -> PluginResult<()>;
@@ -413,4 +410,22 @@ pub fn rejects_bad_jobs(render: Render) {
     let e = render(&mut jobs).unwrap_err();
     assert_eq!(e.kind, ErrorKind::INVALID_INPUT);
     assert!(e.message.contains("sample_rate_hz"), "{e}");
+}
+
+/// The synthesis conformance suite's outcomes for the cuda backend: every rule
+/// passes but the thread rule, which does not apply (the backend has no `threads`
+/// setting).
+pub fn assert_conforms(outcomes: &[awgsf_test_kit::Outcome]) {
+    use awgsf_test_kit::Verdict;
+    let wrong: Vec<String> = outcomes
+        .iter()
+        .filter(|o| match &o.verdict {
+            Verdict::Pass => false,
+            Verdict::NotApplicable(_) => o.rule != "thread-invariant",
+            Verdict::Fail(_) => true,
+        })
+        .map(|o| format!("{}: {}", o.rule, o.verdict))
+        .collect();
+    assert!(wrong.is_empty(), "cuda:\n{}", wrong.join("\n"));
+    assert_eq!(outcomes.len(), awgsf_test_kit::synthesis::RULES.len());
 }

@@ -10,29 +10,13 @@ use awgsf_simulator::Simulator;
 /// Card settings with `channels` enabled at `fs`, software trigger, internal clock.
 pub fn card_settings(channels: &[u32], fs: f64) -> CardSettings {
     CardSettings {
-        sample_rate_hz: fs,
-        channels: channels
-            .iter()
-            .map(|&index| ChannelSettings {
-                index,
-                amplitude_mv: 1000.0,
-                stop_level: StopLevel::HoldLast,
-            })
-            .collect(),
         trigger: TriggerSettings {
             source: TriggerSource::Ext0,
-            edge: TriggerEdge::Rising,
             level_mv: 500.0,
-            coupling: Coupling::Dc,
             termination_50ohm: true,
-            delay_samples: 0,
+            ..TriggerSettings::default()
         },
-        clock: ClockSettings {
-            source: ClockSource::InternalPll,
-            reference_hz: 0.0,
-            output_enabled: false,
-        },
-        timeout_ms: 0,
+        ..CardSettings::new(fs, channels, 1000.0, StopLevel::HoldLast)
     }
 }
 

@@ -7,8 +7,8 @@ use std::ffi::{c_char, CString};
 use std::path::PathBuf;
 
 use awgsf_plugin_api::{
-    CardSettings, ChannelSettings, ClockSettings, ClockSource, Coupling, SegmentData, Step,
-    StepEnd, StopLevel, TriggerEdge, TriggerSettings, TriggerSource, UploadProgram,
+    CardSettings, SegmentData, Step, StepEnd, StopLevel, TriggerSettings, TriggerSource,
+    UploadProgram,
 };
 use libloading::Library;
 use serde_json::Value;
@@ -342,29 +342,14 @@ pub fn small_program() -> Program {
 /// delay 320 samples, internal PLL, no clock output, no timeout.
 pub fn reference_settings() -> CardSettings {
     CardSettings {
-        sample_rate_hz: 625e6,
-        channels: [0, 1]
-            .iter()
-            .map(|&index| ChannelSettings {
-                index,
-                amplitude_mv: 1000.0,
-                stop_level: StopLevel::HoldLast,
-            })
-            .collect(),
         trigger: TriggerSettings {
             source: TriggerSource::Ext0,
-            edge: TriggerEdge::Rising,
             level_mv: 500.0,
-            coupling: Coupling::Dc,
             termination_50ohm: true,
             delay_samples: 320,
+            ..TriggerSettings::default()
         },
-        clock: ClockSettings {
-            source: ClockSource::InternalPll,
-            reference_hz: 0.0,
-            output_enabled: false,
-        },
-        timeout_ms: 0,
+        ..CardSettings::new(625e6, &[0, 1], 1000.0, StopLevel::HoldLast)
     }
 }
 

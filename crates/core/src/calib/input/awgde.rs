@@ -46,28 +46,7 @@ pub(super) fn read(root: &Value, file: &str) -> Result<MeasuredData, CalibError>
             }
             Err(_) => continue,
         };
-        let e = json::object(entry, file, &path)?;
-        let mhz = json::numbers(
-            json::member(e, FREQ, file, &path)?,
-            file,
-            &key_path(&path, FREQ),
-        )?;
-        let amps = json::numbers(
-            json::member(e, AMP, file, &path)?,
-            file,
-            &key_path(&path, AMP),
-        )?;
-        if mhz.len() != amps.len() {
-            return Err(CalibError::field(
-                file,
-                &key_path(&path, AMP),
-                format!(
-                    "expected {} values (one per frequency), got {}",
-                    mhz.len(),
-                    amps.len()
-                ),
-            ));
-        }
+        let (mhz, amps) = json::paired_numbers(entry, [FREQ, AMP], "frequency", file, &path)?;
         levels += 1;
         f.extend(mhz.iter().map(|m| m * 1e6));
         a.extend(amps);

@@ -33,28 +33,7 @@ pub(super) fn read(root: &Value, file: &str) -> Result<MeasuredData, CalibError>
             .ok_or_else(|| {
                 CalibError::field(file, &path, "expected a finite frequency in MHz as the key")
             })?;
-        let e = json::object(entry, file, &path)?;
-        let amps = json::numbers(
-            json::member(e, AMP, file, &path)?,
-            file,
-            &key_path(&path, AMP),
-        )?;
-        let des = json::numbers(
-            json::member(e, DE, file, &path)?,
-            file,
-            &key_path(&path, DE),
-        )?;
-        if amps.len() != des.len() {
-            return Err(CalibError::field(
-                file,
-                &key_path(&path, DE),
-                format!(
-                    "expected {} values (one per RF amplitude), got {}",
-                    amps.len(),
-                    des.len()
-                ),
-            ));
-        }
+        let (amps, des) = json::paired_numbers(entry, [AMP, DE], "RF amplitude", file, &path)?;
         f.extend(std::iter::repeat_n(mhz * 1e6, amps.len()));
         a.extend(amps);
         p.extend(des);
