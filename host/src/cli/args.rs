@@ -332,6 +332,7 @@ pub struct ConfigArg {
 
 /// `awgsf run`.
 #[derive(Debug, Args)]
+#[command(after_help = crate::report::run::COLUMNS_HELP)]
 pub struct RunArgs {
     /// The program.
     #[command(flatten)]
@@ -352,6 +353,10 @@ pub struct RunArgs {
     /// Exit 0 even when unrequested discontinuities are found.
     #[arg(long)]
     pub allow_glitches: bool,
+    /// List every discontinuity, also those the program asked for (counted per
+    /// cause otherwise).
+    #[arg(long)]
+    pub details: bool,
     /// Keep running: recompile and hot-swap when the program file changes.
     #[arg(long)]
     pub watch: bool,

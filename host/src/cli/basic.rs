@@ -100,7 +100,15 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
             r["digest"].as_str().unwrap_or_default()[..16].to_string(),
         ]);
     }
-    println!("{t}\nuse one anywhere a program is accepted: `awgsf run --preset NAME`, `awgsf inspect NAME`");
+    println!(
+        "{}\n{}",
+        t.trim_fmt(),
+        crate::report::table::wrap(
+            "use one anywhere a program is accepted: `awgsf run --preset NAME`, \
+             `awgsf inspect NAME`",
+            ""
+        )
+    );
     Ok(exit::OK)
 }
 

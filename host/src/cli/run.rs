@@ -1,5 +1,6 @@
 //! `awgsf run`: the main job, and `--watch` hot swapping.
 
+use crate::report::run::RunSummary;
 use crate::report::Render;
 use std::path::{Path, PathBuf};
 
@@ -27,9 +28,36 @@ pub fn load_config(arg: &ConfigArg) -> Result<Config, Error> {
     }
 }
 
+/// Which config a report names: its file, or the built-in defaults and why.
+pub fn config_label(config: &Config) -> String {
+    match config.source() {
+        Some(p) => p.display().to_string(),
+        None => "built-in defaults: cpu-simd + simulator (no --config, no $AWGSF_CONFIG, \
+                 no ./configs/default.toml)"
+            .into(),
+    }
+}
+
+/// Where a run's outputs went: the card plugin's `output_dir` when it writes files.
+fn run_outputs(config: &Config) -> String {
+    match config
+        .hardware
+        .settings
+        .get("output_dir")
+        .and_then(|v| v.as_str())
+    {
+        Some(dir) => format!("{dir} (written by {})", config.hardware.backend),
+        None => format!(
+            "no files written: played on the card ({})",
+            config.hardware.backend
+        ),
+    }
+}
+
 /// `awgsf run`.
 pub fn run(a: &RunArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
+    let (config_name, outputs) = (config_label(&config), run_outputs(&config));
     let loaded = load(&a.program.spec())?;
     let mut session = Session::open(config)?;
     crate::progress::attach(&mut session, a.json);
@@ -51,7 +79,13 @@ pub fn run(a: &RunArgs) -> Result<i32, Error> {
             serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?
         );
     } else {
-        println!("{}", report.render());
+        let summary = RunSummary {
+            report: &report,
+            config: config_name,
+            outputs,
+            details: a.details,
+        };
+        println!("{}", summary.render());
     }
     let glitches = report.continuity.as_ref().map_or(0, |c| c.unrequested());
     if super::signals::requested() {

@@ -2,11 +2,12 @@
 
 use serde::Serialize;
 
-use awgsf_core::format::{seconds, si, significant};
+use awgsf_core::format::{number, seconds, si, significant};
 use awgsf_core::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
 use awgsf_core::program::Program;
+use comfy_table::{ColumnConstraint, Width};
 
-use super::table::new_table;
+use super::table::{new_table, wrap};
 
 /// One part of a segment: length and, per logical channel, interpolation and tones.
 #[derive(Debug, Clone, Serialize)]
@@ -255,27 +256,43 @@ impl InspectReport {
         let rendered = self.segments.iter().any(|s| !s.rendered.is_empty());
         let mut t = if self.stage == "intent" {
             new_table(
-                &["#", "segment", "mode", "phase", "ops"],
-                &[true, false, false, false, false],
+                &["#", "segment", "mode, phase", "ops"],
+                &[true, false, false, false],
             )
         } else if rendered {
             new_table(
                 &[
-                    "#", "segment", "mode", "phase", "samples", "loopable", "wrap", "parts",
-                    "crest", "peak/FS", "clipped",
+                    "#",
+                    "segment",
+                    "mode, phase",
+                    "samples",
+                    "wrap",
+                    "parts",
+                    "crest",
+                    "peak/FS",
+                    "clipped",
                 ],
-                &[
-                    true, false, false, false, true, false, false, false, true, true, true,
-                ],
+                &[true, false, false, true, false, false, true, true, true],
             )
         } else {
             new_table(
-                &[
-                    "#", "segment", "mode", "phase", "samples", "loopable", "wrap", "parts",
-                ],
-                &[true, false, false, false, true, false, false, false],
+                &["#", "segment", "mode, phase", "samples", "wrap", "parts"],
+                &[true, false, false, true, false, false],
             )
         };
+        // Segment names wrap only when very long.
+        let longest = self
+            .segments
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24);
+        if let Some(c) = t.column_mut(1) {
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                u16::try_from(longest).unwrap_or(24),
+            )));
+        }
         for s in &self.segments {
             let mode = if s.mode == "loop_n" {
                 if s.loop_count == 1 {
@@ -286,26 +303,35 @@ impl InspectReport {
             } else {
                 s.mode.clone()
             };
+            let mode = format!("{mode}\n{}", s.phase_mode);
             if self.stage == "intent" {
                 t.add_row(vec![
                     s.index.to_string(),
                     s.name.clone(),
                     mode,
-                    s.phase_mode.clone(),
                     s.ops.join("\n"),
                 ]);
                 continue;
             }
             let sam = match s.quantized_samples {
-                Some(qn) => format!("{} →\n{}", samples(s.original_samples), samples(qn)),
-                None => samples(s.original_samples),
+                Some(qn) if qn != s.original_samples => format!(
+                    "{qn}\n({})\nwas {}",
+                    seconds(qn as f64 / fs),
+                    s.original_samples
+                ),
+                Some(qn) => format!("{qn}\n({})", seconds(qn as f64 / fs)),
+                None => format!(
+                    "{}\n({})",
+                    s.original_samples,
+                    seconds(s.original_samples as f64 / fs)
+                ),
             };
             let wrap = match (s.wrap_protected, s.max_shift_hz) {
                 (Some(true), Some(sh)) => {
-                    format!("protected\n(max shift {} Hz)", significant(sh, 3))
+                    format!("protected\nshift {} Hz", significant(sh, 3))
                 }
                 (Some(false), Some(sh)) if sh > 0.0 => {
-                    format!("shifted {} Hz", significant(sh, 3))
+                    format!("shifted\n{} Hz", significant(sh, 3))
                 }
                 _ => "-".into(),
             };
@@ -328,16 +354,7 @@ impl InspectReport {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            let mut row = vec![
-                s.index.to_string(),
-                s.name.clone(),
-                mode,
-                s.phase_mode.clone(),
-                sam,
-                if s.loopable { "yes" } else { "no" }.into(),
-                wrap,
-                parts,
-            ];
+            let mut row = vec![s.index.to_string(), s.name.clone(), mode, sam, wrap, parts];
             if rendered {
                 let col = |f: &dyn Fn(&RenderedChannel) -> String| {
                     s.rendered
@@ -353,7 +370,7 @@ impl InspectReport {
                         "-".into()
                     }
                 }));
-                row.push(col(&|r| significant(r.peak_over_full_scale, 3)));
+                row.push(col(&|r| number(r.peak_over_full_scale, 3)));
                 row.push(col(&|r| {
                     if r.calib_clamped > 0 {
                         format!("{} (+{} clamped)", r.clipped_samples, r.calib_clamped)
@@ -364,6 +381,6 @@ impl InspectReport {
             }
             t.add_row(row);
         }
-        format!("{head}\n{t}")
+        format!("{}\n{}", wrap(&head, "  "), t.trim_fmt())
     }
 }
