@@ -41,6 +41,29 @@ pub fn name_of_file(file: &str) -> Option<String> {
     Some(stem.replace('_', "-"))
 }
 
+/// The profile directories of the build tree this crate was compiled in: the
+/// profile it was built with first, then the other (`debug`, `release`).
+fn build_tree() -> Vec<PathBuf> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut roots = Vec::new();
+    if let Some(t) = option_env!("CARGO_TARGET_DIR").map(PathBuf::from) {
+        if t.is_absolute() {
+            roots.push(t);
+        }
+    }
+    roots.push(workspace.canonicalize().unwrap_or(workspace).join("target"));
+    let profiles = if cfg!(debug_assertions) {
+        ["debug", "release"]
+    } else {
+        ["release", "debug"]
+    };
+    roots
+        .iter()
+        .flat_map(|r| profiles.iter().map(move |p| r.join(p)))
+        .filter(|d| d.is_dir())
+        .collect()
+}
+
 /// Ordered list of directories searched for plugins by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchPath {
@@ -49,9 +72,13 @@ pub struct SearchPath {
 }
 
 impl SearchPath {
-    /// Config `plugin_dirs`, then `AWGSF_PLUGIN_PATH`, then the binary's directory
-    /// (and its `plugins/`), then the build profile directory (the parent of a test
-    /// binary's `deps/`).
+    /// The documented search order: config `plugin_dirs`, then `AWGSF_PLUGIN_PATH`,
+    /// then the binary's directory (and its `plugins/`), then `../lib/awgsf` beside
+    /// it (an installed prefix: `bin/awgsf`, `lib/awgsf/*.so`), then the build
+    /// profile directory (the parent of a test binary's `deps/`), then the build tree
+    /// this library was compiled in (`target/<profile>` of its workspace, or of
+    /// `CARGO_TARGET_DIR` when that was set), so that `cargo install` finds the
+    /// plugins that `cargo build --workspace` made.
     pub fn standard(config_dirs: &[PathBuf]) -> SearchPath {
         let mut sp = SearchPath::default();
         for d in config_dirs {
@@ -68,12 +95,21 @@ impl SearchPath {
             if let Some(dir) = exe.parent() {
                 sp.push(dir.to_path_buf(), "binary directory");
                 sp.push(dir.join("plugins"), "binary directory");
+                if let Some(prefix) = dir.parent() {
+                    sp.push(
+                        prefix.join("lib").join("awgsf"),
+                        "installed beside the binary",
+                    );
+                }
                 if dir.file_name().is_some_and(|n| n == "deps") {
                     if let Some(profile) = dir.parent() {
                         sp.push(profile.to_path_buf(), "build profile directory");
                     }
                 }
             }
+        }
+        for d in build_tree() {
+            sp.push(d, "build tree");
         }
         sp
     }
