@@ -398,7 +398,8 @@ pub enum Stage {
     Intent,
     /// Integer samples per part.
     Resolved,
-    /// Card-ready lengths and snapped frequencies.
+    /// Card-ready lengths and snapped frequencies (also spelled `quantised`).
+    #[value(alias = "quantised")]
     Quantized,
 }
 
@@ -428,6 +429,11 @@ pub struct InspectArgs {
     /// and add crest factor, peak and clipping per segment and channel.
     #[arg(long)]
     pub render: bool,
+    /// Also list every tone of every part: start and end frequency (Hz) with the
+    /// shift quantisation made (wrap snapping), amplitude and phase, per channel
+    /// (`--json` always has them).
+    #[arg(long)]
+    pub tones: bool,
     /// The config used by --render.
     #[command(flatten)]
     pub config: ConfigArg,

@@ -47,13 +47,21 @@ pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
             limits.quantum_s = a.quantum;
             limits.step_samples = a.step;
             let q = quantize(&r, &limits).map_err(|e| loaded.locate(e))?;
-            InspectReport::quantized(&loaded.source, p, &q)
+            InspectReport::quantized(&loaded.source, p, Some(&r), &q)
         }
     };
+    print_inspect(a, &report)
+}
+
+/// Prints an inspect report as `a` asks: JSON, or the table (and the tones).
+fn print_inspect(a: &InspectArgs, report: &InspectReport) -> Result<i32, Error> {
     if a.json {
-        return json_out(&report);
+        return json_out(report);
     }
     println!("{}", report.render());
+    if a.tones {
+        println!("{}", report.render_tones());
+    }
     Ok(exit::OK)
 }
 
@@ -149,7 +157,13 @@ fn inspect_rendered(a: &InspectArgs, loaded: &LoadedProgram) -> Result<i32, Erro
     let compiled = session.compile(loaded);
     let _ = session.close();
     let (planned, samples) = compiled?;
-    let mut report = InspectReport::quantized(&loaded.source, &loaded.program, &planned.quantized);
+    let before = resolve(&loaded.program, planned.quantized.sample_rate_hz).ok();
+    let mut report = InspectReport::quantized(
+        &loaded.source,
+        &loaded.program,
+        before.as_ref(),
+        &planned.quantized,
+    );
     for (row, (l, s)) in report
         .segments
         .iter_mut()
@@ -163,9 +177,5 @@ fn inspect_rendered(a: &InspectArgs, loaded: &LoadedProgram) -> Result<i32, Erro
             .map(|(c, ch)| RenderedChannel::of(s, c, ch.hardware_channel, ch.scale.full_scale_mv))
             .collect();
     }
-    if a.json {
-        return json_out(&report);
-    }
-    println!("{}", report.render());
-    Ok(exit::OK)
+    print_inspect(a, &report)
 }

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use awgsf_core::format::{number, seconds, si, significant};
-use awgsf_core::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
+use awgsf_core::pipeline::tones::{segment_tones, ToneRow};
+use awgsf_core::pipeline::{resolve, QuantizedProgram, ResolvedProgram, ResolvedSegment};
 use awgsf_core::program::Program;
 use comfy_table::{ColumnConstraint, Width};
 
@@ -18,6 +19,8 @@ pub struct PartRow {
     pub channels: Vec<(String, usize)>,
     /// Added by the quantiser (padding), not by an op.
     pub padding: bool,
+    /// Every tone: frequencies (with the quantiser's shift), amplitudes, phases.
+    pub tones: Vec<ToneRow>,
 }
 
 /// One segment row.
@@ -116,10 +119,15 @@ pub struct InspectReport {
     pub segments: Vec<SegmentRow>,
 }
 
-fn parts_of(seg: &ResolvedSegment) -> Vec<PartRow> {
+fn parts_of(
+    seg: &ResolvedSegment,
+    before: Option<&ResolvedSegment>,
+    channels: &[String],
+) -> Vec<PartRow> {
     seg.parts
         .iter()
-        .map(|p| PartRow {
+        .zip(segment_tones(seg, before, channels))
+        .map(|(p, t)| PartRow {
             n_samples: p.n_samples,
             channels: p
                 .channels
@@ -127,11 +135,17 @@ fn parts_of(seg: &ResolvedSegment) -> Vec<PartRow> {
                 .map(|c| (c.interp.kind.as_str().to_string(), c.start.len()))
                 .collect(),
             padding: p.op_index.is_none(),
+            tones: t.tones,
         })
         .collect()
 }
 
-fn row(index: usize, seg: &ResolvedSegment) -> SegmentRow {
+fn row(
+    index: usize,
+    seg: &ResolvedSegment,
+    before: Option<&ResolvedSegment>,
+    channels: &[String],
+) -> SegmentRow {
     SegmentRow {
         index,
         name: seg.name.clone(),
@@ -143,7 +157,7 @@ fn row(index: usize, seg: &ResolvedSegment) -> SegmentRow {
         loopable: seg.is_loopable(),
         wrap_protected: None,
         max_shift_hz: None,
-        parts: parts_of(seg),
+        parts: parts_of(seg, before, channels),
         ops: Vec::new(),
         rendered: Vec::new(),
     }
@@ -164,9 +178,11 @@ impl InspectReport {
         }
     }
 
-    /// The intent stage: segments and their ops.
+    /// The intent stage: segments and their ops (and, when the program resolves at
+    /// `fs`, the tones of each part).
     pub fn intent(source: &str, program: &Program, fs: f64) -> InspectReport {
         let mut r = Self::base(source, "intent", program, fs);
+        let resolved = resolve(program, fs).ok();
         r.segments = program
             .segments
             .iter()
@@ -182,7 +198,11 @@ impl InspectReport {
                 loopable: s.is_loopable(),
                 wrap_protected: None,
                 max_shift_hz: None,
-                parts: Vec::new(),
+                parts: resolved
+                    .as_ref()
+                    .and_then(|r| r.segments.get(i))
+                    .map(|rs| parts_of(rs, None, &r.logical_channels))
+                    .unwrap_or_default(),
                 rendered: Vec::new(),
                 ops: s
                     .ops
@@ -206,13 +226,19 @@ impl InspectReport {
             .segments
             .iter()
             .enumerate()
-            .map(|(i, s)| row(i, s))
+            .map(|(i, s)| row(i, s, None, &r.logical_channels))
             .collect();
         rep
     }
 
-    /// The quantised stage.
-    pub fn quantized(source: &str, program: &Program, q: &QuantizedProgram) -> InspectReport {
+    /// The quantised stage; `before` is the program before quantisation (for the
+    /// frequency shift of each tone).
+    pub fn quantized(
+        source: &str,
+        program: &Program,
+        before: Option<&ResolvedProgram>,
+        q: &QuantizedProgram,
+    ) -> InspectReport {
         let mut rep = Self::base(source, "quantized", program, q.sample_rate_hz);
         rep.quantum_samples = Some(q.quantum_samples);
         rep.step_samples = Some(q.limits.step_samples);
@@ -222,7 +248,8 @@ impl InspectReport {
             .iter()
             .enumerate()
             .map(|(i, qs)| {
-                let mut r = row(i, &qs.segment);
+                let old = before.and_then(|b| b.segments.get(i));
+                let mut r = row(i, &qs.segment, old, &q.logical_channels);
                 r.original_samples = qs.info.original_samples;
                 r.quantized_samples = Some(qs.info.quantized_samples);
                 r.wrap_protected = Some(qs.info.wrap_protected);
@@ -382,5 +409,60 @@ impl InspectReport {
             t.add_row(row);
         }
         format!("{}\n{}", wrap(&head, "  "), t.trim_fmt())
+    }
+
+    /// Every tone of every part, one table per segment (`inspect --tones`):
+    /// start and end frequency with the quantiser's shift, amplitude and phase.
+    pub fn render_tones(&self) -> String {
+        let hz = |f: f64| format!("{f:.3}");
+        let pair = |a: String, b: String| if a == b { a } else { format!("{a} → {b}") };
+        let mut out = Vec::new();
+        for s in &self.segments {
+            let mut t = new_table(
+                &[
+                    "part",
+                    "ch",
+                    "tone",
+                    "start Hz",
+                    "end Hz",
+                    "shift Hz",
+                    "amp",
+                    "phase rad",
+                ],
+                &[true, false, true, true, true, true, true, true],
+            );
+            for (i, p) in s.parts.iter().enumerate() {
+                let part = format!("{i}{}", if p.padding { " pad" } else { "" });
+                for tone in &p.tones {
+                    t.add_row(vec![
+                        part.clone(),
+                        tone.channel.clone(),
+                        tone.tone.to_string(),
+                        hz(tone.start_hz),
+                        if tone.end_hz == tone.start_hz {
+                            "=".into()
+                        } else {
+                            hz(tone.end_hz)
+                        },
+                        pair(
+                            format!("{:+.3}", tone.start_shift_hz),
+                            format!("{:+.3}", tone.end_shift_hz),
+                        ),
+                        pair(significant(tone.start_amp, 4), significant(tone.end_amp, 4)),
+                        pair(
+                            significant(tone.start_phase_rad, 4),
+                            significant(tone.end_phase_rad, 4),
+                        ),
+                    ]);
+                }
+            }
+            let title = format!("segment {} '{}'", s.index, s.name);
+            if t.row_count() == 0 {
+                out.push(format!("{title}: no tones"));
+            } else {
+                out.push(format!("{title}\n{}", t.trim_fmt()));
+            }
+        }
+        out.join("\n")
     }
 }
