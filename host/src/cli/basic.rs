@@ -83,15 +83,20 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
             "segments": p.segments.len(),
             "logical_channels": p.logical_channels,
             "digest": awgsf_core::program::digest::program_digest(p),
+            "description": presets::description(name),
         }));
     }
     if a.json {
         return json_out(&rows);
     }
     let mut t = crate::report::table::new_table(
-        &["preset", "segments", "channels", "digest"],
+        &["preset", "segments", "channels", "what"],
         &[false, true, false, false],
     );
+    // Names do not wrap; the digest is in `--json`.
+    if let Some(c) = t.column_mut(0) {
+        c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
     for r in &rows {
         t.add_row(vec![
             r["name"].as_str().unwrap_or_default().to_string(),
@@ -105,7 +110,7 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
                         .join(", ")
                 })
                 .unwrap_or_default(),
-            r["digest"].as_str().unwrap_or_default()[..16].to_string(),
+            r["description"].as_str().unwrap_or_default().to_string(),
         ]);
     }
     println!(
