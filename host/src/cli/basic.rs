@@ -2,7 +2,7 @@
 
 use crate::report::inspect::InspectReport;
 use awgsf_core::error::{exit, Error};
-use awgsf_core::pipeline::{quantize, resolve, QuantLimits};
+use awgsf_core::pipeline::{quantize, resolve, QuantLimits, ResolvedProgram};
 use awgsf_core::program::{load_program, presets, save_program, LoadedProgram, ProgramFormat};
 
 use super::args::{ConvertArgs, InspectArgs, PresetsArgs, Stage};
@@ -29,10 +29,12 @@ pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
         Stage::Intent => InspectReport::intent(&loaded.source, p, a.sample_rate),
         Stage::Resolved => {
             let r = resolve(p, a.sample_rate).map_err(|e| loaded.locate(e))?;
+            print_warnings(&loaded, &r);
             InspectReport::resolved(&loaded.source, p, &r)
         }
         Stage::Quantized => {
             let r = resolve(p, a.sample_rate).map_err(|e| loaded.locate(e))?;
+            print_warnings(&loaded, &r);
             let channels = a.channels.unwrap_or(match p.logical_channels.len() {
                 0 | 1 => 1,
                 2 => 2,
@@ -51,6 +53,16 @@ pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
         }
     };
     print_inspect(a, &report)
+}
+
+/// Prints the warnings about a resolved program.
+fn print_warnings(loaded: &LoadedProgram, r: &ResolvedProgram) {
+    crate::report::warnings::print(&crate::report::warnings::program(
+        loaded,
+        r.sample_rate_hz,
+        &r.logical_channels,
+        &r.segments,
+    ));
 }
 
 /// Prints an inspect report as `a` asks: JSON, or the table (and the tones).

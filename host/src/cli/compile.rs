@@ -173,6 +173,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
     let out_str = check_targets(out_option, &out, a.mv_out.as_deref(), overwrite)?;
     let config = export_config(a, config, out_str, overwrite)?;
     let loaded = load(&a.program.spec())?;
+    let for_warnings = loaded.clone();
     let mut session = Session::open(config)?;
     crate::progress::attach(&mut session, a.json);
     let opts = JobOptions {
@@ -188,6 +189,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
             return Err(sink_error(e));
         }
     };
+    super::run::print_warnings(&session, &for_warnings, &report);
     if let Some(dir) = &a.mv_out {
         let on_card = session
             .on_card

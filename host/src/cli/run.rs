@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use awgsf_core::config::Config;
 use awgsf_core::error::{exit, Error};
-use awgsf_core::session::{JobOptions, Session};
+use awgsf_core::program::LoadedProgram;
+use awgsf_core::session::{JobOptions, RunReport, Session};
 
 use super::args::{ConfigArg, RunArgs};
 use super::basic::load;
@@ -54,11 +55,30 @@ fn run_outputs(config: &Config) -> String {
     }
 }
 
+/// Prints the warnings about the program on the card and its run.
+pub fn print_warnings(session: &Session, loaded: &LoadedProgram, report: &RunReport) {
+    let mut warnings = match session.on_card.as_ref() {
+        Some(c) => {
+            let q = &c.planned.quantized;
+            crate::report::warnings::program(
+                loaded,
+                q.sample_rate_hz,
+                &q.logical_channels,
+                q.segments.iter().map(|s| &s.segment),
+            )
+        }
+        None => Vec::new(),
+    };
+    warnings.extend(crate::report::warnings::calibration(report));
+    crate::report::warnings::print(&warnings);
+}
+
 /// `awgsf run`.
 pub fn run(a: &RunArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
     let (config_name, outputs) = (config_label(&config), run_outputs(&config));
     let loaded = load(&a.program.spec())?;
+    let for_warnings = loaded.clone();
     let mut session = Session::open(config)?;
     crate::progress::attach(&mut session, a.json);
     let opts = JobOptions {
@@ -87,6 +107,7 @@ pub fn run(a: &RunArgs) -> Result<i32, Error> {
         };
         println!("{}", summary.render());
     }
+    print_warnings(&session, &for_warnings, &report);
     let glitches = report.continuity.as_ref().map_or(0, |c| c.unrequested());
     if super::signals::requested() {
         session.close()?;
