@@ -77,3 +77,27 @@ fn an_installed_awgsf_runs_the_main_job_from_another_directory() {
     );
     o.expect_exit(0);
 }
+
+#[test]
+fn a_lone_binary_finds_the_plugins_of_the_build_tree_it_came_from() {
+    // What `cargo install --path host` leaves: the binary alone, elsewhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let bin = elsewhere.path().join("awgsf");
+    std::fs::copy(awgsf_bin(), &bin).unwrap();
+    let o = installed(&bin, elsewhere.path(), &["plugins", "--json"]);
+    o.expect_exit(0);
+    let rows = o.json();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "simulator")
+        .unwrap_or_else(|| panic!("no simulator: {rows}"));
+    assert_eq!(row["found_in"], "build tree", "{row}");
+    let o = installed(
+        &bin,
+        elsewhere.path(),
+        &["run", "--preset", "simple_tweens"],
+    );
+    o.expect_exit(0);
+}

@@ -1,6 +1,7 @@
 //! Where plugin files are looked for, and how a plugin name becomes a file name.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Environment variable with extra plugin directories (separated like `PATH`).
 pub const PLUGIN_PATH_ENV: &str = "AWGSF_PLUGIN_PATH";
@@ -41,21 +42,41 @@ pub fn name_of_file(file: &str) -> Option<String> {
     Some(stem.replace('_', "-"))
 }
 
-/// The profile directories of the build tree this crate was compiled in: the
-/// profile it was built with first, then the other (`debug`, `release`).
-fn build_tree() -> Vec<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+/// Build-tree directories searched last, set once per process by a program that
+/// knows where it was built ([`set_build_tree`]).
+static BUILD_TREE: OnceLock<Vec<PathBuf>> = OnceLock::new();
+
+/// Registers the build tree a program was compiled in, searched after every other
+/// place: the `awgsf` binary does so, so that `cargo install` finds the plugins that
+/// `cargo build --workspace` made. A library user (a Python process, a service)
+/// that does not call it searches only the documented directories. Only the first
+/// call counts.
+pub fn set_build_tree(dirs: Vec<PathBuf>) {
+    let _ = BUILD_TREE.set(dirs);
+}
+
+/// The existing profile directories of a build tree: `target/<profile>` of
+/// `workspace`, and of `target_dir` (`CARGO_TARGET_DIR` at build time, when
+/// absolute) before it; `release` first when `release_first`, then `debug`.
+pub fn build_tree_dirs(
+    workspace: &Path,
+    target_dir: Option<&str>,
+    release_first: bool,
+) -> Vec<PathBuf> {
     let mut roots = Vec::new();
-    if let Some(t) = option_env!("CARGO_TARGET_DIR").map(PathBuf::from) {
+    if let Some(t) = target_dir.map(PathBuf::from) {
         if t.is_absolute() {
             roots.push(t);
         }
     }
-    roots.push(workspace.canonicalize().unwrap_or(workspace).join("target"));
-    let profiles = if cfg!(debug_assertions) {
-        ["debug", "release"]
-    } else {
+    let workspace = workspace
+        .canonicalize()
+        .unwrap_or_else(|_| workspace.to_path_buf());
+    roots.push(workspace.join("target"));
+    let profiles = if release_first {
         ["release", "debug"]
+    } else {
+        ["debug", "release"]
     };
     roots
         .iter()
@@ -76,9 +97,8 @@ impl SearchPath {
     /// then the binary's directory (and its `plugins/`), then `../lib/awgsf` beside
     /// it (an installed prefix: `bin/awgsf`, `lib/awgsf/*.so`), then the build
     /// profile directory (the parent of a test binary's `deps/`), then the build tree
-    /// this library was compiled in (`target/<profile>` of its workspace, or of
-    /// `CARGO_TARGET_DIR` when that was set), so that `cargo install` finds the
-    /// plugins that `cargo build --workspace` made.
+    /// the program registered with [`set_build_tree`] (the `awgsf` binary: the
+    /// `target/<profile>` it was built next to).
     pub fn standard(config_dirs: &[PathBuf]) -> SearchPath {
         let mut sp = SearchPath::default();
         for d in config_dirs {
@@ -108,8 +128,8 @@ impl SearchPath {
                 }
             }
         }
-        for d in build_tree() {
-            sp.push(d, "build tree");
+        for d in BUILD_TREE.get().into_iter().flatten() {
+            sp.push(d.clone(), "build tree");
         }
         sp
     }
