@@ -7,8 +7,7 @@ use std::sync::Mutex;
 
 use awgsf_core::error::Error;
 use awgsf_core::session::{JobOptions, Session as CoreSession};
-use awgsf_core::verify::{verify, DEFAULT_THRESHOLD};
-use awgsf_plugin_api::CardFeatures;
+use awgsf_core::verify::DEFAULT_THRESHOLD;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -146,30 +145,7 @@ impl Session {
     /// `summary`).
     #[pyo3(signature = (threshold_fs = DEFAULT_THRESHOLD))]
     fn verify<'py>(&self, py: Python<'py>, threshold_fs: f64) -> PyResult<Bound<'py, PyAny>> {
-        let report = self.with(py, move |s| {
-            if s.on_card.is_none() {
-                return Err(Error::Usage(
-                    "nothing is on the card: run a program first".into(),
-                ));
-            }
-            let trace = if s.card.info.features.contains(CardFeatures::PLAYBACK_TRACE) {
-                s.playback()?
-            } else {
-                None
-            };
-            let on_card = s
-                .on_card
-                .as_ref()
-                .ok_or_else(|| Error::Internal("the program on the card went away".into()))?;
-            Ok(verify(
-                &on_card.planned,
-                &on_card.samples,
-                &on_card.slots,
-                &on_card.steps,
-                trace.as_ref(),
-                threshold_fs,
-            ))
-        })?;
+        let report = self.with(py, move |s| s.verify_on_card(threshold_fs))?;
         let out = serialised(py, &report)?;
         out.set_item("unrequested", report.unrequested())?;
         out.set_item("summary", report.summary())?;

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::layout::layout_from_config;
 use crate::machine::{open_machine, Card, Synthesis};
 use crate::phases::crest::Effort;
+use crate::phases::start::TonePhases;
 use crate::pipeline::QuantLimits;
 use crate::program::LoadedProgram;
 use crate::render::{render_codes, Progress, SegmentSamples};
@@ -21,6 +22,7 @@ use crate::shared::{share_identical, SlotMap};
 use crate::upload::{configure_and_upload, metadata, steps};
 use crate::verify::{verify, ContinuityReport};
 
+mod rearrange;
 mod run_report;
 mod swap;
 
@@ -50,6 +52,10 @@ pub struct OnCard {
     pub slots: SlotMap,
     /// Steps as uploaded.
     pub steps: Vec<Step>,
+    /// After a rearrangement: the move segment's index and the end phases it had as
+    /// compiled, which every later rearrangement closes on (so rounding never
+    /// accumulates).
+    pub move_closing: Option<(usize, Vec<TonePhases>)>,
 }
 
 /// An open lab machine.
@@ -175,6 +181,7 @@ impl Session {
             samples,
             slots,
             steps,
+            move_closing: None,
         });
         Ok(report)
     }
@@ -205,6 +212,19 @@ impl Session {
             trace.as_ref(),
             threshold,
         ))
+    }
+
+    /// Checks the continuity of the program on the card: every step-graph
+    /// transition, and every transition the card reports playing (when it can).
+    pub fn verify_on_card(&mut self, threshold: f64) -> Result<ContinuityReport> {
+        let Some(on) = self.on_card.take() else {
+            return Err(crate::error::Error::Usage(
+                "nothing is on the card: run a program first".into(),
+            ));
+        };
+        let report = self.verify(&on.planned, &on.samples, &on.slots, &on.steps, threshold);
+        self.on_card = Some(on);
+        report
     }
 
     fn stop_if_running(&mut self) {
