@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use awgsf_core::error::Error;
+use awgsf_core::rearrange::RearrangeRequest;
 use awgsf_core::session::{JobOptions, Session as CoreSession};
 use awgsf_core::verify::DEFAULT_THRESHOLD;
 use pyo3::prelude::*;
@@ -119,6 +120,37 @@ impl Session {
         let out = serialised(py, &report)?;
         check_glitches(unrequested, allow_glitches)?;
         Ok(out)
+    }
+
+    /// Moves the atoms of `occupancy` (one bool per loading tone, true where a
+    /// tweezer holds an atom) onto the target sites: assigns atoms to sites (least
+    /// travel, no crossings), rebuilds the program's move segment (its one
+    /// `remap_from_def`) with every tone's end phase closed on what the next
+    /// segment starts with, and rewrites that slot alone while the card plays.
+    /// `target` (one bool per target-definition tone) must be the set the
+    /// program's move fills; `segment` names the move when the program has several.
+    /// Returns a dict: `segment`, `slot`, `channel`, `atoms`, `sites`, `moves`,
+    /// `unused_atoms`, `move_s`, `bound_hz`, `max_correction_hz`,
+    /// `max_phase_error_rad`, `timings` (`assign_s`, `plan_s`, `render_s`,
+    /// `upload_s`, `total_s`). Raises `RearrangeError` when it cannot be done (too
+    /// few atoms...), leaving the card as it was.
+    #[pyo3(signature = (occupancy, *, target = None, segment = None, max_correction_hz = None))]
+    fn rearrange<'py>(
+        &self,
+        py: Python<'py>,
+        occupancy: Vec<bool>,
+        target: Option<Vec<bool>>,
+        segment: Option<String>,
+        max_correction_hz: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let req = RearrangeRequest {
+            occupancy,
+            target,
+            segment,
+            max_correction_hz,
+        };
+        let report = self.with(py, move |s| s.rearrange(&req))?;
+        serialised(py, &report)
     }
 
     /// Sends a trigger event to the card (a `wait_trig` step moves on).

@@ -105,6 +105,13 @@ fn a_rearrangement_rewrites_only_the_move_and_closes_every_phase() {
     assert_eq!(first.continuity.map(|c| c.unrequested()), Some(0));
     let before = session.on_card.as_ref().unwrap().samples.clone();
     let move_slot = session.on_card.as_ref().unwrap().slots.slot_of_segment[1];
+    let compiled_parts: Vec<u64> = session.on_card.as_ref().unwrap().planned.lowered[1]
+        .plan
+        .channels[0]
+        .parts
+        .iter()
+        .map(|p| p.n_samples)
+        .collect();
 
     let mut reports = Vec::new();
     for seed in 0..3 {
@@ -129,6 +136,18 @@ fn a_rearrangement_rewrites_only_the_move_and_closes_every_phase() {
         assert!(r.max_correction_hz <= r.bound_hz);
         assert!((r.bound_hz - 1.0 / r.move_s).abs() < 1e-6);
         assert_closed(&session);
+        // Every rearrangement rebuilds the move as compiled: its one remap part in
+        // two halves, the padding after it unchanged.
+        let parts: Vec<u64> = session.on_card.as_ref().unwrap().planned.lowered[1]
+            .plan
+            .channels[0]
+            .parts
+            .iter()
+            .map(|p| p.n_samples)
+            .collect();
+        assert_eq!(parts.len(), compiled_parts.len() + 1, "{parts:?}");
+        assert_eq!(parts[0] + parts[1], compiled_parts[0]);
+        assert_eq!(parts[2..], compiled_parts[1..]);
         reports.push(r);
         session.card.force_trigger().expect("trigger");
     }

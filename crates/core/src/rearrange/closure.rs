@@ -38,6 +38,8 @@ pub struct MoveTarget<'a> {
     pub program: &'a QuantizedProgram,
     /// Index of the move segment.
     pub segment: usize,
+    /// The move segment as compiled (one remap part, then padding).
+    pub original: &'a QuantizedSegment,
     /// Logical channel of the move.
     pub channel: usize,
     /// End phases of the segment before (per logical channel).
@@ -136,7 +138,7 @@ fn midpoint(start: &ToneState, end: &ToneState, delta: &[f64]) -> ToneState {
 /// closes every tone's end phase on `t.closing`.
 pub fn close_move(t: &MoveTarget<'_>, src: &[usize]) -> Result<ClosedMove, String> {
     let q = t.program;
-    let old = &q.segments[t.segment];
+    let old = t.original;
     let loading = q.segments[t.segment - 1].segment.end_state(t.channel);
     let start = loading.select(src);
     let end = old.segment.parts[0].channels[t.channel].end.clone();

@@ -15,7 +15,7 @@ use crate::layout::layout_from_config;
 use crate::machine::{open_machine, Card, Synthesis};
 use crate::phases::crest::Effort;
 use crate::phases::start::TonePhases;
-use crate::pipeline::QuantLimits;
+use crate::pipeline::{QuantLimits, QuantizedSegment};
 use crate::program::LoadedProgram;
 use crate::render::{render_codes, Progress, SegmentSamples};
 use crate::shared::{share_identical, SlotMap};
@@ -52,10 +52,20 @@ pub struct OnCard {
     pub slots: SlotMap,
     /// Steps as uploaded.
     pub steps: Vec<Step>,
-    /// After a rearrangement: the move segment's index and the end phases it had as
-    /// compiled, which every later rearrangement closes on (so rounding never
-    /// accumulates).
-    pub move_closing: Option<(usize, Vec<TonePhases>)>,
+    /// After a rearrangement: the move segment as compiled, which every later
+    /// rearrangement rebuilds and closes on (so rounding never accumulates).
+    pub move_closing: Option<CompiledMove>,
+}
+
+/// A move segment as the program compiled it, before any rearrangement.
+#[derive(Debug, Clone)]
+pub struct CompiledMove {
+    /// Segment index.
+    pub segment: usize,
+    /// The quantised segment (one remap part, then padding).
+    pub quantized: QuantizedSegment,
+    /// Its end phases per logical channel.
+    pub end: Vec<TonePhases>,
 }
 
 /// An open lab machine.

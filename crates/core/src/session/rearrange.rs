@@ -4,9 +4,8 @@
 
 use std::time::Instant;
 
-use super::{OnCard, Session};
+use super::{CompiledMove, OnCard, Session};
 use crate::error::{Error, Result};
-use crate::phases::start::TonePhases;
 use crate::pipeline::LowerOptions;
 use crate::program::{Dst, Op, PhaseMode};
 use crate::rearrange::assign::assign;
@@ -138,7 +137,16 @@ impl Session {
         check_target(&site, req.target.as_deref())?;
         let m = site.segment;
         let q = &on.planned.quantized;
-        let seg_name = q.segments[m].segment.name.clone();
+        // The move as compiled: later rearrangements rebuild it, not the last one.
+        let compiled = match &on.move_closing {
+            Some(c) if c.segment == m => c.clone(),
+            _ => CompiledMove {
+                segment: m,
+                quantized: q.segments[m].clone(),
+                end: on.planned.lowered[m].end.clone(),
+            },
+        };
+        let seg_name = compiled.quantized.segment.name.clone();
         let loading = q.segments[m - 1].segment.end_state(site.channel);
         if req.occupancy.len() != loading.len() {
             return Err(refuse(format!(
@@ -147,16 +155,13 @@ impl Session {
                 loading.len()
             )));
         }
-        let sites_hz = q.segments[m].segment.parts[0].channels[site.channel]
-            .end
-            .freqs_hz
-            .clone();
+        let move_part = &compiled.quantized.segment.parts[0];
+        let sites_hz = move_part.channels[site.channel].end.freqs_hz.clone();
         let src = assign(&loading.freqs_hz, &req.occupancy, &sites_hz)
             .map_err(|e| refuse(e.to_string()))?;
         let t_assign = t0.elapsed().as_secs_f64();
 
-        let n_move = q.segments[m].segment.parts[0].n_samples;
-        let move_s = n_move as f64 / q.sample_rate_hz;
+        let move_s = move_part.n_samples as f64 / q.sample_rate_hz;
         let bound_hz = match req.max_correction_hz {
             Some(b) if b.is_finite() && b >= 0.0 => b,
             Some(b) => {
@@ -166,20 +171,15 @@ impl Session {
             }
             None => 1.0 / move_s,
         };
-        let closing: &[TonePhases] = on
-            .move_closing
-            .as_ref()
-            .filter(|(i, _)| *i == m)
-            .map(|(_, c)| c.as_slice())
-            .unwrap_or(&on.planned.lowered[m].end);
         let settings = self.compile_settings(&on.loaded.program.logical_channels)?;
         let closed = close_move(
             &MoveTarget {
                 program: q,
                 segment: m,
+                original: &compiled.quantized,
                 channel: site.channel,
                 previous_end: &on.planned.lowered[m - 1].end,
-                closing,
+                closing: &compiled.end,
                 bound_hz,
                 layout: &settings.layout,
                 options: &LowerOptions {
@@ -247,9 +247,7 @@ impl Session {
         let unused_atoms = (0..req.occupancy.len())
             .filter(|&i| req.occupancy[i] && !src.contains(&i))
             .collect();
-        if on.move_closing.as_ref().is_none_or(|(i, _)| *i != m) {
-            on.move_closing = Some((m, on.planned.lowered[m].end.clone()));
-        }
+        on.move_closing = Some(compiled);
         let report = RearrangeReport {
             segment: seg_name,
             slot,
