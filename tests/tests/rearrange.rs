@@ -259,6 +259,60 @@ fn a_refused_rearrangement_changes_nothing_and_says_why() {
     )
     .unwrap();
     assert_eq!(trace["swaps"].as_array().map(Vec::len), Some(0));
+
+    // A move that loops is not a move.
+    let mut looped = row(&shape);
+    looped.program.segments[1].loop_count = 2;
+    session.run(looped, &OPTS).expect("runs");
+    let m = refused(
+        &mut session,
+        RearrangeRequest {
+            occupancy: vec![true; 16],
+            ..RearrangeRequest::default()
+        },
+    );
+    assert!(m.contains("must play once"), "{m}");
+    session.close().expect("close");
+}
+
+#[test]
+fn a_linear_move_is_closed_with_linear_halves() {
+    let s = Scratch::new();
+    let mut session = session(s.path());
+    let shape = RowShape {
+        load_tones: 12,
+        target_tones: 6,
+        ..RowShape::default()
+    };
+    let mut program = row(&shape);
+    match &mut program.program.segments[1].ops[0] {
+        awgsf_core::program::Op::RemapFromDef { interp, .. } => {
+            *interp = awgsf_core::program::Interp::of(awgsf_core::program::InterpKind::Linear)
+        }
+        other => panic!("{other:?}"),
+    }
+    session.run(program, &OPTS).expect("runs");
+    let r = session
+        .rearrange(&RearrangeRequest {
+            occupancy: occupancy(12, 8, 3),
+            ..RearrangeRequest::default()
+        })
+        .expect("8 atoms fill 6 sites");
+    assert!(r.max_phase_error_rad < 1e-9);
+    assert_closed(&session);
+    let on = session.on_card.as_ref().unwrap();
+    let parts = &on.planned.lowered[1].plan.channels[0].parts;
+    assert!(parts[..2]
+        .iter()
+        .all(|p| p.kind == awgsf_plugin_api::InterpKind::Linear));
+    assert_eq!(
+        session
+            .verify_on_card(OPTS.threshold_fs)
+            .unwrap()
+            .unrequested(),
+        0
+    );
+    session.close().expect("close");
 }
 
 #[test]

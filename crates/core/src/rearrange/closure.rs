@@ -3,13 +3,14 @@
 //! ends the segment with the frequency, amplitude and phase the segment after it
 //! already starts with. Only this segment then has to be rendered and written.
 //!
-//! Each moving tone follows two minimum-jerk halves through a midpoint
-//! `(f_start + f_end) / 2 + delta` (amplitudes through their mean). The end phase is
-//! linear in `delta` with slope `2 pi T / 2` rad/Hz (`T` the move's length), so the
-//! `delta` that closes a phase error `e` in `(-pi, pi]` is `e / (pi T)`: never more
-//! than `1 / T` in size (10 kHz for a 100 µs move). Compared with one minimum-jerk
-//! over the whole time, the peak frequency velocity is the same (plus `2 delta / T`)
-//! and the peak acceleration twice as high.
+//! Each moving tone follows two halves of the program's curve (minimum-jerk or
+//! linear) through a midpoint `(f_start + f_end) / 2 + delta` (amplitudes through
+//! their mean). Both curves sum to `(n - 1) / 2` over a part of `n` samples, so the
+//! end phase is linear in `delta` with slope `pi T` rad/Hz (`T` the move's length)
+//! and the `delta` that closes a phase error `e` in `(-pi, pi]` is `e / (pi T)`:
+//! never more than `1 / T` in size (10 kHz for a 100 µs move). Compared with one
+//! minimum-jerk over the whole time, the peak frequency velocity is the same (plus
+//! `2 delta / T`) and the peak acceleration twice as high.
 
 use std::f64::consts::{PI, TAU};
 
@@ -18,7 +19,6 @@ use crate::pipeline::{
     lower, ChannelPart, LowerOptions, LoweredSegment, OutputLayout, Part, QuantizedProgram,
     QuantizedSegment, ToneState,
 };
-use crate::program::{Interp, InterpKind};
 
 /// A move segment rebuilt for new source tones, phase-closed.
 pub struct ClosedMove {
@@ -91,7 +91,8 @@ fn split_move(
                 lineage: end.lineage.clone(),
                 ..mid.clone()
             };
-            let interp = Interp::of(InterpKind::MinJerk);
+            // The program's own curve (linear or min-jerk) for both halves.
+            let interp = cp.interp;
             first.push(ChannelPart {
                 interp,
                 start: start.clone(),

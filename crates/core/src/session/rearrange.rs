@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use awgsf_plugin_api::CardFeatures;
+
 use super::{CompiledMove, OnCard, Session};
 use crate::error::{Error, Result};
 use crate::pipeline::LowerOptions;
@@ -75,6 +77,12 @@ fn find_move(on: &OnCard, name: Option<&str>) -> Result<MoveSite> {
             seg.name
         )));
     };
+    if seg.is_loopable() {
+        return Err(refuse(format!(
+            "move segment '{}' must play once (not loop_n > 1 or wait_trig)",
+            seg.name
+        )));
+    }
     if index == 0 || seg.phase_mode != PhaseMode::Continue {
         return Err(refuse(format!(
             "move segment '{}' must follow the loading segment and continue its phases",
@@ -133,6 +141,11 @@ impl Session {
         let on = self.on_card.as_ref().ok_or_else(|| {
             Error::Usage("nothing is on the card: run a program with a move segment first".into())
         })?;
+        if !self.card.info.features.contains(CardFeatures::HOT_SWAP) {
+            return Err(refuse(
+                "the card cannot rewrite a segment while it plays (no hot-swap feature)",
+            ));
+        }
         let site = find_move(on, req.segment.as_deref())?;
         check_target(&site, req.target.as_deref())?;
         let m = site.segment;
