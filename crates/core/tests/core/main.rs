@@ -7,6 +7,7 @@ mod calib_input;
 mod calib_setup;
 mod common;
 mod crest;
+mod exact_chain;
 mod fuzz_readers;
 mod golden_quantize;
 mod partial_compile;
