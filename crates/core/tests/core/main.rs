@@ -16,4 +16,5 @@ mod program_formats;
 mod program_toml;
 mod program_toml_props;
 mod quantize_properties;
+mod reference_differences;
 mod validation_rules;
