@@ -4,9 +4,9 @@
 //! the phases the render plans carry; and the rendered card codes against a reference
 //! rendered at those exact phases.
 //!
-//! A tone's exact phase is an `f64` anchor (a start phase chosen by `manual`,
-//! `optimise` or the crest-factor optimiser, which is exact by definition) plus the
-//! exact rational number of cycles it has advanced since ([`Exact`]). The same walk
+//! A tone's exact phase is an `f64` anchor (the program's own start phase, or the one
+//! the crest-factor optimiser chose, which is exact by definition) plus the exact
+//! rational number of cycles it has advanced since ([`Exact`]). The same walk
 //! also runs a sequential `f64` accumulator of per-sample phase increments, the way
 //! the reference library sums them ([`Sequential`]), to measure how far that drifts.
 
@@ -91,18 +91,17 @@ fn compile_continue_chain(seed: u64, max_segments: usize) -> Compiled {
     for s in &mut program.segments {
         s.phase_mode = PhaseMode::Continue;
     }
-    let n = program.logical_channels.len();
-    let s = settings(n);
-    let q = quantize(&resolve(&program, FS).unwrap(), &s.limits).unwrap();
-    let lowered = lower(
-        &q,
-        &s.layout,
-        &LowerOptions { effort: s.effort },
-        0..q.segments.len(),
-        None,
-    )
-    .unwrap();
+    let limits = settings(program.logical_channels.len()).limits;
+    let q = quantize(&resolve(&program, FS).unwrap(), &limits).unwrap();
+    let lowered = lower_all(&q);
     Compiled { q, lowered }
+}
+
+/// Phases and render plans of every segment of `q`.
+fn lower_all(q: &QuantizedProgram) -> Vec<LoweredSegment> {
+    let s = settings(q.logical_channels.len());
+    let opts = LowerOptions { effort: s.effort };
+    lower(q, &s.layout, &opts, 0..q.segments.len(), None).unwrap()
 }
 
 /// The parts of logical channel `ci` in a segment's render plan.
@@ -219,6 +218,19 @@ fn part_predecessor(c: &Compiled, si: usize, ci: usize, p: usize, i: usize) -> O
         .or((i < prev.len()).then_some(i))
 }
 
+/// The start phase of a tone that continues none: the optimiser's (taken from the
+/// plan), or else the program's own (definition, `add_tone` or remap target).
+fn chosen_phase(c: &Compiled, si: usize, ci: usize, p: usize, i: usize) -> f64 {
+    let l = &c.lowered[si];
+    if p == 0 && l.start[ci].sources[i] == PhaseSource::Optimised {
+        parts(l, ci)[0].tones[i].phase0_rad
+    } else {
+        c.q.segments[si].segment.parts[p].channels[ci]
+            .start
+            .phases_rad[i]
+    }
+}
+
 /// The plan's tone with the quantised program's frequencies for it.
 fn program_tone(c: &Compiled, si: usize, ci: usize, p: usize, i: usize) -> TonePlan {
     let cp = &c.q.segments[si].segment.parts[p].channels[ci];
@@ -250,7 +262,7 @@ fn walk<C: Carrier>(c: &Compiled) -> Walked<C> {
                             part_predecessor(c, si, ci, p, i).map(|j| &carried[j])
                         };
                         from.cloned()
-                            .unwrap_or_else(|| C::chosen(part.tones[i].phase0_rad))
+                            .unwrap_or_else(|| C::chosen(chosen_phase(c, si, ci, p, i)))
                     })
                     .collect();
                 carried = starts
@@ -491,18 +503,9 @@ fn a_frequency_off_by_a_millihertz_is_caught() {
         part.channels[0].start.freqs_hz[0] += 1e-3;
         part.channels[0].end.freqs_hz[0] += 1e-3;
     }
-    let s = settings(2);
-    let lowered = lower(
-        &off,
-        &s.layout,
-        &LowerOptions { effort: s.effort },
-        0..off.segments.len(),
-        None,
-    )
-    .unwrap();
     let perturbed = Compiled {
         q: c.q.clone(),
-        lowered,
+        lowered: lower_all(&off),
     };
     let r = plan_phase_errors(&perturbed, &walk::<Exact>(&c));
     // 2 pi * 1 mHz over the segment (its two 1 ms ramps, one after the other).
