@@ -12,23 +12,23 @@
 
 use std::f64::consts::TAU;
 
-use awgsf_core::compiler::{plan, CompileSettings};
-use awgsf_core::phases::crest::Effort;
+use awgsf_core::compiler::plan;
 use awgsf_core::phases::start::PhaseSource;
 use awgsf_core::pipeline::{
-    lower, quantize, resolve, LowerOptions, LoweredSegment, OutputLayout, QuantLimits,
-    QuantizedProgram,
+    lower, quantize, resolve, LowerOptions, LoweredSegment, QuantizedProgram,
 };
 use awgsf_core::program::random::{random_program, RandomSpec};
 use awgsf_core::program::{load_program, PhaseMode};
 use awgsf_cpu_simd::{CpuSimd, Settings};
 use awgsf_plugin_api::{
-    OutputBuffer, OutputScale, PartPlan, RenderJob, SegmentPlan, SynthesisBackend, TonePlan,
+    OutputBuffer, PartPlan, RenderJob, SegmentPlan, SynthesisBackend, TonePlan,
 };
 use awgsf_test_kit::synthesis::exact::{exact_cycles, frac, rational, turns_f64};
 use awgsf_test_kit::synthesis::reference;
 use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
+
+use crate::common::settings_625msps as settings;
 
 /// Largest phase error the check allows at any boundary, radians.
 const PHASE_TOLERANCE_RAD: f64 = 1e-9;
@@ -45,23 +45,6 @@ const PRESETS: [&str; 5] = [
     "simple_tweens",
     "spec_analyser_test",
 ];
-
-fn scale() -> OutputScale {
-    OutputScale {
-        full_scale_mv: 1000.0,
-        full_scale: 32767.0,
-        clip: 1.0,
-    }
-}
-
-fn settings(n_logical: usize) -> CompileSettings {
-    CompileSettings {
-        sample_rate_hz: FS,
-        limits: QuantLimits::m4i66xx(n_logical.max(1) as u32),
-        layout: OutputLayout::identity(n_logical, scale()),
-        effort: Effort::default(),
-    }
-}
 
 /// A compiled program: the quantised program (what the phases must follow) and its
 /// render plans (what the renderer is told).

@@ -1,36 +1,22 @@
 //! The deliberate differences from the reference library listed in
 //! `docs/semantics.md` §9 that no other test file covers, one test each.
 
-use awgsf_core::compiler::{plan, CompileSettings};
-use awgsf_core::phases::crest::Effort;
+use awgsf_core::compiler::plan;
 use awgsf_core::phases::start::PhaseSource;
-use awgsf_core::pipeline::{quantize, resolve, step_table, OutputLayout, QuantLimits};
+use awgsf_core::pipeline::{quantize, resolve, step_table, QuantLimits};
 use awgsf_core::program::builder::ChannelOps;
 use awgsf_core::program::{InterpKind, LoadedProgram, PhaseMode, Program, ProgramBuilder};
-use awgsf_plugin_api::{InterpKind as PlanKind, OutputScale};
+use awgsf_plugin_api::InterpKind as PlanKind;
 use awgsf_test_kit::synthesis::exact::{exact_cycles, turns_f64};
 
 const FS: f64 = 625e6;
 
 fn planned(program: Program) -> awgsf_core::compiler::Planned {
-    let n = program.logical_channels.len();
+    let settings = crate::common::settings_625msps(program.logical_channels.len());
     let loaded = LoadedProgram {
         program,
         source: "test".into(),
         source_map: Default::default(),
-    };
-    let settings = CompileSettings {
-        sample_rate_hz: FS,
-        limits: QuantLimits::m4i66xx(n as u32),
-        layout: OutputLayout::identity(
-            n,
-            OutputScale {
-                full_scale_mv: 1000.0,
-                full_scale: 32767.0,
-                clip: 1.0,
-            },
-        ),
-        effort: Effort::default(),
     };
     plan(&loaded, &settings).unwrap()
 }
