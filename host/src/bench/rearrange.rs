@@ -153,7 +153,8 @@ impl RearrangeBench {
     pub fn render(&self) -> String {
         use awgsf_core::format::{duration, si};
         format!(
-            "rearrange: {} tones, {} atoms onto {} sites, {} move at {}, {} times on {} ({})\n  \
+            "rearrange: {} tones, {} atoms onto {} sites, {} move at {}, {} times\n  \
+             on {} ({})\n  \
              latency p50 {} · p99 {} · max {}\n  \
              median split: assign {} · plan {} · render {} · upload {}\n  \
              largest end-phase error {:.1e} rad, largest correction {:.1} Hz",

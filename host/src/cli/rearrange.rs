@@ -52,20 +52,37 @@ fn bits(flag: &str, text: &str) -> Result<Vec<bool>, Error> {
     Ok(out)
 }
 
-/// The rearrangement and the check in words.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The rearrangement and the check in words, in lines of at most 100 characters
+/// (the assignment table has one row per site).
 fn render(r: &RearrangeReport, c: &ContinuityReport) -> String {
     let mut s = format!(
-        "rearranged '{}' (channel {}, card slot {}, the only slot written): {} atoms, {} sites filled",
-        r.segment, r.channel, r.slot, r.atoms, r.sites
+        "rearranged '{}' (channel {}): {} atom{}, {} site{} filled\n\
+         card slot {} rewritten, no other\n",
+        r.segment,
+        r.channel,
+        r.atoms,
+        plural(r.atoms),
+        r.sites,
+        plural(r.sites),
+        r.slot
     );
     if !r.unused_atoms.is_empty() {
         s += &format!(
-            "; {} atom(s) not needed (tones {:?} end at the move's start)",
+            "{} atom{} not needed: tones {:?} end where the move starts\n",
             r.unused_atoms.len(),
+            plural(r.unused_atoms.len()),
             r.unused_atoms
         );
     }
-    s += "\n  tone  from          to            phase correction\n";
+    s += "  tone  from          to            phase correction\n";
     for m in &r.moves {
         s += &format!(
             "  {:>4}  {:<12}  {:<12}  {:+.1} Hz\n",
@@ -77,7 +94,7 @@ fn render(r: &RearrangeReport, c: &ContinuityReport) -> String {
     }
     let t = &r.timings;
     s += &format!(
-        "move {} with corrections up to {:.1} Hz (bound {:.1} Hz); end-phase error {:.1e} rad\n",
+        "move {}: corrections up to {:.1} Hz (bound {:.1} Hz), end-phase error {:.1e} rad\n",
         duration(r.move_s, 4),
         r.max_correction_hz,
         r.bound_hz,
@@ -91,11 +108,7 @@ fn render(r: &RearrangeReport, c: &ContinuityReport) -> String {
         duration(t.render_s, 3),
         duration(t.upload_s, 3)
     );
-    s += &format!(
-        "continuity: {}, {} unrequested",
-        c.summary(),
-        c.unrequested()
-    );
+    s += &format!("continuity: {}", c.summary());
     s
 }
 
