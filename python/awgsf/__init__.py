@@ -3,7 +3,8 @@
 Build programs with the reference library's builder (``AWGProgramBuilder``), read
 and write them in its JSON layout or TOML (``IntentIR``, same digests), compile them
 to per-segment int16 numpy arrays and the step table (``compile``), and play them on
-a card, hot-swapping changed segments while it plays (``Session``).
+a card, hot-swapping changed segments while it plays and rearranging atoms from
+an occupancy (``Session``).
 
 Plugins (synthesis backends, cards) are shared libraries found in the config's
 ``plugin_dirs``, then in the directories of ``$AWGSF_PLUGIN_PATH`` (a Python
@@ -29,6 +30,7 @@ from ._awgsf import (
     PlotError,
     PluginError,
     ProgramError,
+    RearrangeError,
     Session,
     SynthesisError,
     UsageError,
@@ -58,6 +60,7 @@ __all__ = [
     "PlotError",
     "PluginError",
     "ProgramError",
+    "RearrangeError",
     "Session",
     "SynthesisError",
     "UsageError",

@@ -66,6 +66,12 @@ create_exception!(
 );
 create_exception!(
     awgsf,
+    RearrangeError,
+    AwgsfError,
+    "A rearrangement was refused (too few atoms, an unreachable target, a phase that cannot close); the card plays what it played."
+);
+create_exception!(
+    awgsf,
     InternalError,
     AwgsfError,
     "An internal error (a bug)."
@@ -87,7 +93,7 @@ create_exception!(
 /// namespace (the class attribute `exit_code`).
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let classes: [(&str, Bound<'_, pyo3::types::PyType>, i32); 14] = [
+    let classes: [(&str, Bound<'_, pyo3::types::PyType>, i32); 15] = [
         ("AwgsfError", py.get_type::<AwgsfError>(), exit::INTERNAL),
         ("ProgramError", py.get_type::<ProgramError>(), exit::PROGRAM),
         ("ConfigError", py.get_type::<ConfigError>(), exit::CONFIG),
@@ -115,6 +121,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             exit::VERIFICATION,
         ),
         ("UsageError", py.get_type::<UsageError>(), exit::USAGE),
+        (
+            "RearrangeError",
+            py.get_type::<RearrangeError>(),
+            exit::REARRANGE,
+        ),
         (
             "InternalError",
             py.get_type::<InternalError>(),
@@ -155,6 +166,7 @@ pub fn to_py(e: Error) -> PyErr {
         Error::Plot(_) => PlotError::new_err(message),
         Error::Verification(_) => VerificationError::new_err(message),
         Error::Usage(_) => UsageError::new_err(message),
+        Error::Rearrange(_) => RearrangeError::new_err(message),
         Error::Internal(_) => InternalError::new_err(message),
         Error::Conformance(_) => ConformanceError::new_err(message),
         Error::Interrupted => Interrupted::new_err(message),

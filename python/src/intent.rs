@@ -83,7 +83,7 @@ impl IntentIR {
     /// Reads the TOML program format from text.
     #[classmethod]
     fn from_toml(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<IntentIR> {
-        IntentIR::parse(text, ProgramFormat::Toml, "<toml>")
+        IntentIR::parse(text, ProgramFormat::Toml, "IntentIR.from_toml")
     }
 
     /// Reads a `dict` in the reference library's JSON layout (what `encode` gives,
@@ -91,7 +91,11 @@ impl IntentIR {
     /// reference.
     #[classmethod]
     fn decode(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<IntentIR> {
-        IntentIR::parse(&convert::json_text(data)?, ProgramFormat::Json, "<dict>")
+        IntentIR::parse(
+            &convert::json_text(data)?,
+            ProgramFormat::Json,
+            "IntentIR.decode",
+        )
     }
 
     /// The program as a `dict` in the reference library's JSON layout.

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use awgsf_core::error::Error;
+use awgsf_core::rearrange::RearrangeRequest;
 use awgsf_core::session::{JobOptions, Session as CoreSession};
-use awgsf_core::verify::{verify, DEFAULT_THRESHOLD};
-use awgsf_plugin_api::CardFeatures;
+use awgsf_core::verify::DEFAULT_THRESHOLD;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -122,6 +122,37 @@ impl Session {
         Ok(out)
     }
 
+    /// Moves the atoms of `occupancy` (one bool per loading tone, true where a
+    /// tweezer holds an atom) onto the target sites: assigns atoms to sites (least
+    /// travel, no crossings), rebuilds the program's move segment (its one
+    /// `remap_from_def`) with every tone's end phase closed on what the next
+    /// segment starts with, and rewrites that slot alone while the card plays.
+    /// `target` (one bool per target-definition tone) must be the set the
+    /// program's move fills; `segment` names the move when the program has several.
+    /// Returns a dict: `segment`, `slot`, `channel`, `atoms`, `sites`, `moves`,
+    /// `unused_atoms`, `move_s`, `bound_hz`, `max_correction_hz`,
+    /// `max_phase_error_rad`, `timings` (`assign_s`, `plan_s`, `render_s`,
+    /// `upload_s`, `total_s`). Raises `RearrangeError` when it cannot be done (too
+    /// few atoms...), leaving the card as it was.
+    #[pyo3(signature = (occupancy, *, target = None, segment = None, max_correction_hz = None))]
+    fn rearrange<'py>(
+        &self,
+        py: Python<'py>,
+        occupancy: Vec<bool>,
+        target: Option<Vec<bool>>,
+        segment: Option<String>,
+        max_correction_hz: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let req = RearrangeRequest {
+            occupancy,
+            target,
+            segment,
+            max_correction_hz,
+        };
+        let report = self.with(py, move |s| s.rearrange(&req))?;
+        serialised(py, &report)
+    }
+
     /// Sends a trigger event to the card (a `wait_trig` step moves on).
     fn force_trigger(&self, py: Python<'_>) -> PyResult<()> {
         self.with(py, |s| s.card.force_trigger())
@@ -146,30 +177,7 @@ impl Session {
     /// `summary`).
     #[pyo3(signature = (threshold_fs = DEFAULT_THRESHOLD))]
     fn verify<'py>(&self, py: Python<'py>, threshold_fs: f64) -> PyResult<Bound<'py, PyAny>> {
-        let report = self.with(py, move |s| {
-            if s.on_card.is_none() {
-                return Err(Error::Usage(
-                    "nothing is on the card: run a program first".into(),
-                ));
-            }
-            let trace = if s.card.info.features.contains(CardFeatures::PLAYBACK_TRACE) {
-                s.playback()?
-            } else {
-                None
-            };
-            let on_card = s
-                .on_card
-                .as_ref()
-                .ok_or_else(|| Error::Internal("the program on the card went away".into()))?;
-            Ok(verify(
-                &on_card.planned,
-                &on_card.samples,
-                &on_card.slots,
-                &on_card.steps,
-                trace.as_ref(),
-                threshold_fs,
-            ))
-        })?;
+        let report = self.with(py, move |s| s.verify_on_card(threshold_fs))?;
         let out = serialised(py, &report)?;
         out.set_item("unrequested", report.unrequested())?;
         out.set_item("summary", report.summary())?;

@@ -54,3 +54,7 @@ def test_bad_files_raise_program_error_with_the_file_and_line(tmp_path):
         awgsf.IntentIR.load("no_such_preset")
     with pytest.raises(awgsf.ProgramError):
         awgsf.IntentIR.decode({"__schema__": "x"})
+    with pytest.raises(awgsf.ProgramError, match="IntentIR.decode: expected an object, got a list"):
+        awgsf.IntentIR.decode([1, 2])
+    with pytest.raises(awgsf.ProgramError, match="IntentIR.from_toml"):
+        awgsf.IntentIR.from_toml("version = [")

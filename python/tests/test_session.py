@@ -134,3 +134,20 @@ def test_plugins_are_found_through_the_configs_plugin_dirs(tmp_path, plugins_fou
     # Without either, the plugins are not found.
     p = subprocess.run([sys.executable, "-c", code, str(DEFAULT_CONFIG)], env=env, capture_output=True, text=True)
     assert p.returncode != 0 and "PluginError" in p.stderr
+
+
+def test_rearrange_rewrites_only_the_move(plugins_found):
+    occupancy = [c == "1" for c in "1011001011"]
+    with awgsf.Session(DEFAULT_CONFIG) as s:
+        s.run("rt_spec_analyser_rearr_hotswap", verify=False)
+        r = s.rearrange(occupancy)
+        assert r["segment"] == "hotswap_rearrange_to_exp_array"
+        assert (r["atoms"], r["sites"]) == (6, 4)
+        assert [m["from_tone"] for m in r["moves"]] == [0, 2, 3, 6]
+        assert r["max_phase_error_rad"] < 1e-9
+        assert r["timings"]["total_s"] > 0
+        s.force_trigger()
+        assert s.verify()["unrequested"] == 0
+        with pytest.raises(awgsf.RearrangeError, match="2 atoms but the target needs 4") as e:
+            s.rearrange([True] + [False] * 8 + [True])
+        assert e.value.exit_code == 11

@@ -1,5 +1,6 @@
 //! Conformance suites for awgsf plugins and shared test support. It depends on the
-//! plugin API alone, so a third party can run the suites against its own plugin.
+//! plugin API (and the `num` crates for exact arithmetic), not on the host, so a
+//! third party can run the suites against its own plugin.
 //!
 //! * [`hardware`]: what every card plugin must do (`awgsf check-plugin` runs it);
 //! * [`synthesis`]: what every synthesis plugin must do, with the random render

@@ -37,6 +37,9 @@ pub mod exit {
     pub const CALIBRATION: i32 = 9;
     /// Verification found unrequested discontinuities (or clipping with `--strict`).
     pub const VERIFICATION: i32 = 10;
+    /// A rearrangement was refused (too few atoms, a target the program's move
+    /// cannot reach, a phase that cannot close); the card still plays what it played.
+    pub const REARRANGE: i32 = 11;
     /// Stopped by a signal (SIGINT, SIGTERM, SIGHUP) before the job finished; the card
     /// was stopped and released.
     pub const INTERRUPTED: i32 = 130;
@@ -54,6 +57,7 @@ pub mod exit {
         (IO, "file i/o"),
         (CALIBRATION, "calibration"),
         (VERIFICATION, "verification"),
+        (REARRANGE, "rearrangement"),
         (INTERRUPTED, "interrupted"),
     ];
 
@@ -124,6 +128,9 @@ pub enum Error {
     /// Bad usage not caught by the argument parser.
     #[error("usage error: {0}")]
     Usage(String),
+    /// A rearrangement refused; nothing on the card changed.
+    #[error("rearrangement refused: {0}")]
+    Rearrange(String),
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -172,6 +179,7 @@ impl Error {
             Error::Calibration(_) => exit::CALIBRATION,
             Error::Verification(_) => exit::VERIFICATION,
             Error::Usage(_) => exit::USAGE,
+            Error::Rearrange(_) => exit::REARRANGE,
             Error::Internal(_) => exit::INTERNAL,
             Error::Interrupted => exit::INTERRUPTED,
             Error::Conformance(_) => exit::PLUGIN,

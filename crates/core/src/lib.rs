@@ -23,6 +23,7 @@ pub mod phases;
 pub mod pipeline;
 pub mod plugins;
 pub mod program;
+pub mod rearrange;
 pub mod render;
 pub mod session;
 pub mod shared;

@@ -11,6 +11,7 @@
 pub mod csv_log;
 pub mod host_info;
 pub mod measure;
+pub mod rearrange;
 pub mod report;
 pub mod summary;
 pub mod workload;

@@ -23,7 +23,14 @@ pub const NAMED: &[(&str, &str)] = &[
         "huge",
         "the large program scaled to 2 x 1000 tones (built in code)",
     ),
+    (
+        REARRANGE,
+        "latency of 200 rearrangements: 100 tones, 50 random atoms onto 50 sites, 100 µs move, on the config's card",
+    ),
 ];
+
+/// The workload measured as rearrangement latency rather than compile speed.
+pub const REARRANGE: &str = "rearrange";
 
 /// Tones per axis of the `huge` workload.
 pub const HUGE_TONES: usize = 1000;
@@ -32,6 +39,13 @@ pub const HUGE_TONES: usize = 1000;
 /// file (`.toml`, `.json`).
 pub fn program(name: &str) -> Result<LoadedProgram, ProgramError> {
     let preset = match name {
+        REARRANGE => {
+            return Ok(LoadedProgram {
+                program: awgsf_core::rearrange::demo::RowShape::default().program()?,
+                source: "builder:RowShape::default()".into(),
+                source_map: SourceMap::default(),
+            })
+        }
         "mol_exp" => "recreate_mol_exp",
         "spec_analyser" => "spec_analyser_test",
         "huge" => {

@@ -61,6 +61,39 @@ pub enum Command {
     /// Run the hardware conformance suite on a card plugin: call order, limits,
     /// refusals and their error kinds, playback, hot swap, read-back, close.
     CheckPlugin(CheckPluginArgs),
+    /// Play a program with a move segment, then rearrange: atoms of an occupancy onto
+    /// the target sites, only the move rewritten (phase-closed) while the card plays.
+    Rearrange(RearrangeArgs),
+}
+
+/// `awgsf rearrange`.
+#[derive(Debug, Args)]
+pub struct RearrangeArgs {
+    /// The program (with a move segment: one `remap_from_def` after the loading segment).
+    #[command(flatten)]
+    pub program: ProgramArg,
+    /// The config.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Which loading tweezers hold an atom: one `0`/`1` per loading tone (`_`,
+    /// spaces and commas are ignored), or a file holding that text.
+    #[arg(long, value_name = "BITS|FILE")]
+    pub occupancy: String,
+    /// Which tones of the target definition to fill (same forms); by default those
+    /// the program's move fills, the only set reachable without recompiling what
+    /// follows.
+    #[arg(long, value_name = "BITS|FILE")]
+    pub target: Option<String>,
+    /// The move segment (default: the program's only one).
+    #[arg(long, value_name = "NAME")]
+    pub segment: Option<String>,
+    /// Largest frequency excursion for closing a phase, Hz (default 1 / move time,
+    /// which closes every phase).
+    #[arg(long, value_name = "HZ", value_parser = positive)]
+    pub max_correction_hz: Option<f64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `awgsf check-plugin`.

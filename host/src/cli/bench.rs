@@ -4,7 +4,7 @@
 use crate::bench::host_info::HostInfo;
 use crate::bench::measure::{measure, Overrides};
 use crate::bench::report::BenchReport;
-use crate::bench::{csv_log, workload, BenchPlan};
+use crate::bench::{csv_log, rearrange, workload, BenchPlan};
 use awgsf_core::error::{exit, Error};
 use awgsf_core::session::Session;
 
@@ -37,6 +37,31 @@ pub fn bench(a: &BenchArgs) -> Result<i32, Error> {
     let overrides = overrides(&a.synthesis);
     overrides.apply(&mut config);
     let config_path = config.source().map(|p| p.to_path_buf());
+    let (latency, workloads): (Vec<String>, Vec<String>) = workloads
+        .into_iter()
+        .partition(|w| w == workload::REARRANGE);
+    let rearrange = if latency.is_empty() {
+        None
+    } else {
+        eprintln!(
+            "measuring {} ({} rearrangements)",
+            workload::REARRANGE,
+            rearrange::REPETITIONS
+        );
+        Some(rearrange::measure(config.clone())?)
+    };
+    if workloads.is_empty() {
+        if let Some(r) = &rearrange {
+            if a.json {
+                let text = serde_json::to_string_pretty(&serde_json::json!({ "rearrange": r }))
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                println!("{text}");
+            } else {
+                println!("{}", r.render());
+            }
+        }
+        return Ok(exit::OK);
+    }
     Session::open(config)?.close()?;
     let exe = std::env::current_exe()
         .map_err(|e| Error::Internal(format!("cannot find this program's own path: {e}")))?;
@@ -64,11 +89,22 @@ pub fn bench(a: &BenchArgs) -> Result<i32, Error> {
         );
     }
     if a.json {
+        let mut value =
+            serde_json::to_value(&report).map_err(|e| Error::Internal(e.to_string()))?;
+        if let (Some(r), Some(map)) = (&rearrange, value.as_object_mut()) {
+            map.insert(
+                "rearrange".into(),
+                serde_json::to_value(r).map_err(|e| Error::Internal(e.to_string()))?,
+            );
+        }
         let text =
-            serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?;
+            serde_json::to_string_pretty(&value).map_err(|e| Error::Internal(e.to_string()))?;
         println!("{text}");
     } else {
         println!("{}", report.render());
+        if let Some(r) = &rearrange {
+            println!("{}", r.render());
+        }
     }
     Ok(exit::OK)
 }

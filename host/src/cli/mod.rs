@@ -9,6 +9,7 @@ mod check_backends;
 mod check_plugin;
 mod compile;
 mod plot;
+mod rearrange;
 mod run;
 mod signals;
 mod watch;
@@ -82,5 +83,9 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Plot(a) => plot::plot(&a),
         Command::CheckBackends(a) => check_backends::check(&a),
         Command::CheckPlugin(a) => check_plugin::check(&a),
+        Command::Rearrange(a) => {
+            signals::install()?;
+            rearrange::rearrange(&a)
+        }
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use super::error::{printable, Location, ProgramError};
 use super::model::{AmpTarget, Dst, Interp, InterpKind, Op, OpKind, Program, Segment, SegmentMode};
+use super::suggest::did_you_mean;
 
 type Check = Result<(), ProgramError>;
 
@@ -211,12 +212,17 @@ fn check_def_ref<'p>(
 ) -> Result<&'p super::model::Definition, ProgramError> {
     let Some(d) = program.definitions.get(def) else {
         let known: Vec<&str> = program.definitions.keys().map(String::as_str).collect();
+        let listed = if known.is_empty() {
+            "the program defines none".to_string()
+        } else {
+            format!("defined: {}", known.join(", "))
+        };
         return Err(ProgramError::new(
             loc.with_field(field),
             format!(
-                "unknown definition '{}' (defined: {})",
+                "unknown definition '{}' ({listed}){}",
                 printable(def),
-                known.join(", ")
+                did_you_mean(def, known.iter().copied())
             ),
         ));
     };

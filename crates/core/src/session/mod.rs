@@ -14,13 +14,15 @@ use crate::error::Result;
 use crate::layout::layout_from_config;
 use crate::machine::{open_machine, Card, Synthesis};
 use crate::phases::crest::Effort;
-use crate::pipeline::QuantLimits;
+use crate::phases::start::TonePhases;
+use crate::pipeline::{QuantLimits, QuantizedSegment};
 use crate::program::LoadedProgram;
 use crate::render::{render_codes, Progress, SegmentSamples};
 use crate::shared::{share_identical, SlotMap};
 use crate::upload::{configure_and_upload, metadata, steps};
 use crate::verify::{verify, ContinuityReport};
 
+mod rearrange;
 mod run_report;
 mod swap;
 
@@ -50,6 +52,20 @@ pub struct OnCard {
     pub slots: SlotMap,
     /// Steps as uploaded.
     pub steps: Vec<Step>,
+    /// After a rearrangement: the move segment as compiled, which every later
+    /// rearrangement rebuilds and closes on (so rounding never accumulates).
+    pub move_closing: Option<CompiledMove>,
+}
+
+/// A move segment as the program compiled it, before any rearrangement.
+#[derive(Debug, Clone)]
+pub struct CompiledMove {
+    /// Segment index.
+    pub segment: usize,
+    /// The quantised segment (one remap part, then padding).
+    pub quantized: QuantizedSegment,
+    /// Its end phases per logical channel.
+    pub end: Vec<TonePhases>,
 }
 
 /// An open lab machine.
@@ -175,6 +191,7 @@ impl Session {
             samples,
             slots,
             steps,
+            move_closing: None,
         });
         Ok(report)
     }
@@ -205,6 +222,19 @@ impl Session {
             trace.as_ref(),
             threshold,
         ))
+    }
+
+    /// Checks the continuity of the program on the card: every step-graph
+    /// transition, and every transition the card reports playing (when it can).
+    pub fn verify_on_card(&mut self, threshold: f64) -> Result<ContinuityReport> {
+        let Some(on) = self.on_card.take() else {
+            return Err(crate::error::Error::Usage(
+                "nothing is on the card: run a program first".into(),
+            ));
+        };
+        let report = self.verify(&on.planned, &on.samples, &on.slots, &on.steps, threshold);
+        self.on_card = Some(on);
+        report
     }
 
     fn stop_if_running(&mut self) {

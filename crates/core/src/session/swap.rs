@@ -192,6 +192,7 @@ fn swapped_in_place(
         samples,
         slots,
         steps,
+        move_closing: None,
     };
     Swapped::InPlace(report, on_card)
 }

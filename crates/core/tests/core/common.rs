@@ -1,8 +1,31 @@
-//! Golden data shared by the program tests.
+//! Golden data and compile settings shared by the program tests.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+
+use awgsf_core::compiler::CompileSettings;
+use awgsf_core::phases::crest::Effort;
+use awgsf_core::pipeline::{OutputLayout, QuantLimits};
+use awgsf_plugin_api::OutputScale;
+
+/// Compile settings at 625 MS/s for `n_logical` logical channels on as many enabled
+/// channels of an M4i.66xx-class card, 1000 mV to full-scale code 32767.
+pub fn settings_625msps(n_logical: usize) -> CompileSettings {
+    CompileSettings {
+        sample_rate_hz: 625e6,
+        limits: QuantLimits::m4i66xx(n_logical.max(1) as u32),
+        layout: OutputLayout::identity(
+            n_logical,
+            OutputScale {
+                full_scale_mv: 1000.0,
+                full_scale: 32767.0,
+                clip: 1.0,
+            },
+        ),
+        effort: Effort::default(),
+    }
+}
 
 /// The text of a file under `tests/golden/`.
 pub fn golden(path: &str) -> String {

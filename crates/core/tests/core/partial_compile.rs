@@ -2,25 +2,10 @@
 //! of an earlier full compilation, equals the same segments of the full one.
 
 use awgsf_core::compiler::{plan, plan_range, CompileSettings};
-use awgsf_core::phases::crest::Effort;
-use awgsf_core::pipeline::{OutputLayout, QuantLimits};
 use awgsf_core::program::load_program;
-use awgsf_plugin_api::OutputScale;
 
 fn settings() -> CompileSettings {
-    CompileSettings {
-        sample_rate_hz: 625e6,
-        limits: QuantLimits::m4i66xx(2),
-        layout: OutputLayout::identity(
-            2,
-            OutputScale {
-                full_scale_mv: 1000.0,
-                full_scale: 32767.0,
-                clip: 1.0,
-            },
-        ),
-        effort: Effort::default(),
-    }
+    crate::common::settings_625msps(2)
 }
 
 #[test]

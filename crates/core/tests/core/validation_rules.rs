@@ -74,6 +74,25 @@ fn unknown_definition() {
             "unknown definition 'nope'",
         ],
     );
+    expect(
+        base()
+            .segment("bad")
+            .tones("H")
+            .use_def("hh")
+            .hold(1e-6)
+            .build_unchecked(),
+        &["unknown definition 'hh' (defined: ", "did you mean `h`?"],
+    );
+    expect(
+        ProgramBuilder::new()
+            .logical_channel("H")
+            .segment("bad")
+            .tones("H")
+            .use_def("h")
+            .hold(1e-6)
+            .build_unchecked(),
+        &["unknown definition 'h' (the program defines none)"],
+    );
 }
 
 #[test]
