@@ -106,6 +106,29 @@ pub fn sci(x: f64) -> String {
     format!("{:.2}e{e}", x / 10f64.powi(e))
 }
 
+/// A number for people: [`significant`] digits between 0.001 and 10⁹, scientific
+/// notation with `digits` significant digits outside (`number(4.08e-16, 3)` is
+/// `4.08e-16`, never `0.000000000000000408`; `number(0.0126, 3)` is `0.0126`).
+pub fn number(x: f64, digits: usize) -> String {
+    let a = x.abs();
+    if x == 0.0 || !x.is_finite() || (1e-3..1e9).contains(&a) {
+        return significant(x, digits);
+    }
+    let mut e = a.log10().floor() as i32;
+    let mut m = significant(x / 10f64.powi(e), digits);
+    if m.trim_start_matches('-').starts_with("10") {
+        // 9.996e-5 rounds to 10e-5: write 1e-4.
+        e += 1;
+        m = significant(x / 10f64.powi(e), digits);
+    }
+    format!("{m}e{e}")
+}
+
+/// `n` and the noun, singular or plural: `count(1, "slot", "slots")` is `1 slot`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +184,26 @@ mod tests {
         assert_eq!(bytes(4 << 30), "4 GiB");
         assert_eq!(bytes(16 << 20), "16 MiB");
         assert_eq!(bytes(99_968), "97.625 KiB");
+    }
+
+    #[test]
+    fn numbers_for_people_switch_to_scientific_notation_outside_a_range() {
+        assert_eq!(number(4.08e-16, 3), "4.08e-16");
+        assert_eq!(number(3.05e-5, 3), "3.05e-5");
+        assert_eq!(number(9.9996e-5, 3), "1e-4");
+        assert_eq!(number(-2.5e-7, 3), "-2.5e-7");
+        assert_eq!(number(0.0126, 3), "0.0126");
+        assert_eq!(number(0.96, 3), "0.96");
+        assert_eq!(number(1.89, 3), "1.89");
+        assert_eq!(number(0.0, 3), "0");
+        assert_eq!(number(2.5e12, 3), "2.5e12");
+    }
+
+    #[test]
+    fn counts_take_the_plural_unless_one() {
+        assert_eq!(count(1, "slot", "slots"), "1 slot");
+        assert_eq!(count(0, "slot", "slots"), "0 slots");
+        assert_eq!(count(14, "step", "steps"), "14 steps");
     }
 
     #[test]

@@ -29,5 +29,6 @@ pub mod session;
 pub mod shared;
 pub mod upload;
 pub mod verify;
+pub mod warnings;
 
 pub use error::{Error, Result};

@@ -9,6 +9,7 @@ use crate::compiler::Planned;
 use crate::error::Result;
 use crate::machine::Card;
 use crate::pipeline::step_table;
+use crate::pipeline::tones::segment_tones;
 use crate::program::digest::{program_digest, segment_fingerprints};
 use crate::program::LoadedProgram;
 use crate::render::SegmentSamples;
@@ -22,6 +23,8 @@ pub fn metadata(
     config_digest: Option<&str>,
 ) -> serde_json::Value {
     let q = &planned.quantized;
+    // The program before quantisation, for the frequency shifts of each tone.
+    let resolved = crate::pipeline::resolve(&loaded.program, q.sample_rate_hz).ok();
     json!({
         "source": loaded.source,
         "program_digest": program_digest(&loaded.program),
@@ -53,6 +56,11 @@ pub fn metadata(
             "quantized_samples": qs.info.quantized_samples,
             "loopable": qs.info.loopable,
             "wrap_protected": qs.info.wrap_protected,
+            "parts": segment_tones(
+                &qs.segment,
+                resolved.as_ref().and_then(|r| r.segments.get(i)),
+                &q.logical_channels,
+            ),
         })).collect::<Vec<_>>(),
         "generator": concat!("awgsf ", env!("CARGO_PKG_VERSION")),
     })

@@ -25,6 +25,7 @@ use awgsf_plugin_api::{ChannelPlan, PlaybackTrace, SegmentPlan, Step, StepEnd};
 use serde::Serialize;
 
 use crate::compiler::Planned;
+use crate::format::count;
 use crate::phases::start::MATCH_TOLERANCE_HZ;
 use crate::pipeline::{EventKind, QuantizedSegment, ToneId};
 use crate::program::PhaseMode;
@@ -59,6 +60,10 @@ pub struct Discontinuity {
     pub detail: String,
     /// Why the program asked for it; empty when it did not.
     pub causes: Vec<String>,
+    /// The kind of each cause, in the same order, without segment names or op
+    /// indices (`use_def`, `phase_mode = optimise`, `wrap to the first step`, ...):
+    /// what reports count jumps by.
+    pub cause_kinds: Vec<String>,
     /// Times this transition was played (0 if only in the step graph).
     pub played: u64,
 }
@@ -98,21 +103,48 @@ impl ContinuityReport {
 
     /// `N transitions checked, M discontinuities (K unrequested)`.
     pub fn summary(&self) -> String {
-        let n = if self.played_transitions > 0 {
+        format!("{}, {}", self.checked(), self.found())
+    }
+
+    /// `N transitions checked (E step-graph edges, P played)`.
+    pub fn checked(&self) -> String {
+        let total = self.graph_transitions as u64 + self.played_transitions;
+        let n = count(total, "transition checked", "transitions checked");
+        if self.played_transitions > 0 {
             format!(
-                "{} transitions checked ({} step-graph edges, {} played)",
-                self.graph_transitions as u64 + self.played_transitions,
-                self.graph_transitions,
+                "{n} ({}, {} played)",
+                count(
+                    self.graph_transitions as u64,
+                    "step-graph edge",
+                    "step-graph edges"
+                ),
                 self.played_transitions
             )
         } else {
-            format!("{} transitions checked", self.graph_transitions)
-        };
+            n
+        }
+    }
+
+    /// `M discontinuities (K unrequested)`.
+    pub fn found(&self) -> String {
+        let m = self.discontinuities.len() as u64 + self.foreign_transitions;
         format!(
-            "{n}, {} discontinuities ({} unrequested)",
-            self.discontinuities.len() + self.foreign_transitions as usize,
+            "{} ({} unrequested)",
+            count(m, "discontinuity", "discontinuities"),
             self.unrequested()
         )
+    }
+
+    /// The requested jumps counted by their causes (the kinds of one jump joined
+    /// by ` + `), most frequent first.
+    pub fn requested_by_cause(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for d in self.discontinuities.iter().filter(|d| !d.unrequested()) {
+            *counts.entry(d.cause_kinds.join(" + ")).or_default() += 1;
+        }
+        let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
     }
 }
 
@@ -247,26 +279,32 @@ fn tone_jump(prev: &[Phasor], next: &[Phasor]) -> (f64, String) {
 }
 
 /// The causes the program gives for a jump from `from` into `to` on logical
-/// channel `channel`.
+/// channel `channel`, each as (kind, text).
 fn causes(
     q: &[QuantizedSegment],
     from: usize,
     to: usize,
     channel: Option<usize>,
     wrap: bool,
-) -> Vec<String> {
+) -> Vec<(&'static str, String)> {
     let mut c = Vec::new();
     let seg = &q[to].segment;
     if from == to {
         if !q[to].info.constant {
-            c.push(format!("'{}' is looped but not constant", seg.name));
+            c.push((
+                "looped but not constant",
+                format!("'{}' is looped but not constant", seg.name),
+            ));
         }
         if !wrap {
             return c;
         }
     }
     if wrap {
-        c.push("the wrap from the last step back to the first".into());
+        c.push((
+            "wrap to the first step",
+            "the wrap from the last step back to the first".into(),
+        ));
     }
     for e in seg
         .events
@@ -282,14 +320,20 @@ fn causes(
             EventKind::Remap => "remap_from_def with zero time",
             EventKind::RemapSelect => "remap_from_def starting from its src tones",
         };
-        c.push(format!(
-            "{what} (op {}) at the start of '{}'",
-            e.op_index, seg.name
+        c.push((
+            what,
+            format!("{what} (op {}) at the start of '{}'", e.op_index, seg.name),
         ));
     }
     match seg.phase_mode {
-        PhaseMode::Optimise => c.push(format!("'{}' has phase_mode = optimise", seg.name)),
-        PhaseMode::Manual => c.push(format!("'{}' has phase_mode = manual", seg.name)),
+        PhaseMode::Optimise => c.push((
+            "phase_mode = optimise",
+            format!("'{}' has phase_mode = optimise", seg.name),
+        )),
+        PhaseMode::Manual => c.push((
+            "phase_mode = manual",
+            format!("'{}' has phase_mode = manual", seg.name),
+        )),
         PhaseMode::Continue => {}
     }
     c
@@ -375,6 +419,8 @@ pub fn verify(
             }
             let (tone_jump, detail) = tone_jump(&prev, &next);
             if sample_jump > threshold || tone_jump > threshold {
+                let (kinds, causes): (Vec<&str>, Vec<String>) =
+                    causes(q, a, b, logical, wrap).into_iter().unzip();
                 found.push(Discontinuity {
                     from_segment: a,
                     from_name: q[a].segment.name.clone(),
@@ -384,7 +430,8 @@ pub fn verify(
                     sample_jump_fs: sample_jump,
                     tone_jump,
                     detail,
-                    causes: causes(q, a, b, logical, wrap),
+                    causes,
+                    cause_kinds: kinds.into_iter().map(String::from).collect(),
                     played: played.get(&(a, b)).copied().unwrap_or(0),
                 });
             }

@@ -27,11 +27,45 @@ pub(crate) fn boundary_lines<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A segment's label in data coordinates: where it stands and the extent of the
+/// segment it names (longer segments keep their labels first).
+#[derive(Debug, Clone)]
+pub(crate) struct SegmentLabel {
+    /// Where the label stands.
+    pub x: f64,
+    /// The segment's first and last x.
+    pub extent: (f64, f64),
+    /// The segment's name.
+    pub name: String,
+    /// A second, smaller line (duration, repetition); may be empty.
+    pub detail: String,
+}
+
+impl SegmentLabel {
+    /// Labels standing at the start of each segment, each reaching to the next
+    /// label or to `end`.
+    pub fn at_starts(marks: Vec<(f64, String, String)>, end: f64) -> Vec<SegmentLabel> {
+        let xs: Vec<f64> = marks.iter().map(|m| m.0).collect();
+        marks
+            .into_iter()
+            .enumerate()
+            .map(|(i, (x, name, detail))| SegmentLabel {
+                x,
+                extent: (x, xs.get(i + 1).copied().unwrap_or(end)),
+                name,
+                detail,
+            })
+            .collect()
+    }
+}
+
 /// A label for the strip, at an absolute pixel column of the picture.
 #[derive(Debug, Clone)]
 pub(crate) struct StripLabel {
     /// Pixel column (absolute, as `ChartContext::backend_coord` gives it).
     pub x_px: i32,
+    /// Width of the labelled segment, px: wider segments are labelled first.
+    pub width_px: i32,
     /// The main line (a segment's name).
     pub text: String,
     /// A second, smaller line (duration, repetition); may be empty.
@@ -40,8 +74,9 @@ pub(crate) struct StripLabel {
 
 /// Writes `labels` upwards in `strip`, from its bottom edge, each line shortened
 /// with `…` to fit the strip's height; the detail line stands to the right of the
-/// main one. A label that would overlap the last one written is left out; returns
-/// how many were left out.
+/// main one. Labels are placed widest segment first; one that would overlap a
+/// label already placed is left out (so short segments give way to long ones);
+/// returns how many were left out.
 pub(crate) fn label_strip<DB: DrawingBackend>(
     strip: &DrawingArea<DB, Shift>,
     mut labels: Vec<StripLabel>,
@@ -56,8 +91,8 @@ pub(crate) fn label_strip<DB: DrawingBackend>(
             .transform(FontTransform::Rotate270)
             .pos(Pos::new(HPos::Left, VPos::Center))
     };
-    labels.sort_by_key(|l| l.x_px);
-    let mut last_right: Option<i32> = None;
+    labels.sort_by_key(|l| (std::cmp::Reverse(l.width_px), l.x_px));
+    let mut placed: Vec<(i32, i32)> = Vec::new();
     let mut dropped = 0;
     for label in labels {
         let two = !label.detail.is_empty();
@@ -66,7 +101,7 @@ pub(crate) fn label_strip<DB: DrawingBackend>(
         } else {
             (label.x_px - line / 2, label.x_px + line / 2)
         };
-        if left < xs.start || right > xs.end || last_right.is_some_and(|r| left < r) {
+        if left < xs.start || right > xs.end || placed.iter().any(|&(l, r)| left < r && l < right) {
             dropped += 1;
             continue;
         }
@@ -94,7 +129,7 @@ pub(crate) fn label_strip<DB: DrawingBackend>(
             let pos = (x - xs.start, ys.end - ys.start - 2);
             strip.draw(&Text::new(fitted, pos, upright(size).color(&colour)))?;
         }
-        last_right = Some(right);
+        placed.push((left, right));
     }
     Ok(dropped)
 }
@@ -103,7 +138,7 @@ pub(crate) fn label_strip<DB: DrawingBackend>(
 /// no more than a fifth of `body` (longer labels are shortened).
 pub(crate) fn strip_height<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
-    labels: &[(f64, String, String)],
+    labels: &[SegmentLabel],
     font: f64,
 ) -> u32 {
     let width = |t: &str, size: f64| {
@@ -113,7 +148,7 @@ pub(crate) fn strip_height<DB: DrawingBackend>(
     };
     let longest = labels
         .iter()
-        .map(|(_, name, detail)| width(name, font * 0.9).max(width(detail, font * 0.9 * 0.85)))
+        .map(|l| width(&l.name, font * 0.9).max(width(&l.detail, font * 0.9 * 0.85)))
         .max()
         .unwrap_or(0);
     let (_, h) = body.dim_in_pixel();
@@ -121,23 +156,25 @@ pub(crate) fn strip_height<DB: DrawingBackend>(
     (f64::from(longest) + font).clamp(font * 3.0, cap) as u32
 }
 
-/// Writes segment labels `(x, name, detail)` in `strip`, lined up with the charts
+/// Writes segment labels in `strip`, lined up with the charts
 /// below it: the strip gets a chart of the same x geometry (`x_range`, margins and
 /// y label room), whose pixel columns place the labels. Returns how many were left
 /// out for lack of room.
 pub(crate) fn strip_over_charts<DB: DrawingBackend>(
     strip: &DrawingArea<DB, Shift>,
     x_range: (f64, f64),
-    labels: &[(f64, String, String)],
+    labels: &[SegmentLabel],
     font: f64,
 ) -> DrawResult<usize> {
     let chart = layout::chart(strip, x_range, (0.0, 1.0), font, false)?;
+    let px = |x: f64| chart.backend_coord(&(x, 0.0)).0;
     let labels = labels
         .iter()
-        .map(|(x, name, detail)| StripLabel {
-            x_px: chart.backend_coord(&(*x, 0.0)).0,
-            text: name.clone(),
-            detail: detail.clone(),
+        .map(|l| StripLabel {
+            x_px: px(l.x),
+            width_px: px(l.extent.1) - px(l.extent.0),
+            text: l.name.clone(),
+            detail: l.detail.clone(),
         })
         .collect();
     label_strip(strip, labels, font * 0.9)

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use super::axis::SampleAxis;
 use super::colour::{categorical, MARK_GREY};
 use super::layout::{self, Axes};
-use super::marks::{boundary_lines, strip_height, strip_over_charts};
+use super::marks::{boundary_lines, strip_height, strip_over_charts, SegmentLabel};
 use super::output::{check_target, write_figure, DrawResult, Figure, PixelSize};
 use super::trace::{SampleSource, Trace};
 use crate::PlotError;
@@ -175,10 +175,13 @@ impl Figure for SamplesFigure<'_> {
             .iter()
             .filter(|b| self.view.contains(&b.0))
             .collect();
-        let labels: Vec<(f64, String, String)> = marks
-            .iter()
-            .map(|b| (axis.x(b.0 as f64), b.1.clone(), b.2.clone()))
-            .collect();
+        let labels = SegmentLabel::at_starts(
+            marks
+                .iter()
+                .map(|b| (axis.x(b.0 as f64), b.1.clone(), b.2.clone()))
+                .collect(),
+            x_range.1,
+        );
         let panels = if labels.is_empty() {
             body
         } else {

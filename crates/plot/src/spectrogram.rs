@@ -17,7 +17,7 @@ use super::axis::{freq_unit, SampleAxis};
 use super::colour::viridis;
 use super::colourbar::{bar_width, colour_bar};
 use super::layout::{self, Axes};
-use super::marks::{boundary_lines, strip_height, strip_over_charts};
+use super::marks::{boundary_lines, strip_height, strip_over_charts, SegmentLabel};
 use super::output::{check_target, write_figure, DrawResult, Figure, PixelSize};
 use super::samples::{channel_name, check_rate};
 use super::stft::{default_fft_len, stft, Stft};
@@ -263,11 +263,13 @@ impl Figure for SpectrogramFigure {
         let axis = SampleAxis::new(self.view.start, self.view.end, self.fs);
         let x_of = |s: f64| axis.x(s);
         let x_range = (x_of(self.view.start as f64), x_of(self.view.end as f64));
-        let labels: Vec<(f64, String, String)> = self
-            .marks
-            .iter()
-            .map(|m| (x_of(m.0 as f64), m.1.clone(), m.2.clone()))
-            .collect();
+        let labels = SegmentLabel::at_starts(
+            self.marks
+                .iter()
+                .map(|m| (x_of(m.0 as f64), m.1.clone(), m.2.clone()))
+                .collect(),
+            x_range.1,
+        );
         let rest = if labels.is_empty() {
             body
         } else {

@@ -16,7 +16,7 @@ use plotters::prelude::*;
 use super::axis::{finite_bounds, freq_unit, padded, time_unit, Unit};
 use super::colour::{categorical, MARK_GREY};
 use super::layout::{self, Axes};
-use super::marks::{boundary_lines, strip_height, strip_over_charts};
+use super::marks::{boundary_lines, strip_height, strip_over_charts, SegmentLabel};
 use super::output::{check_target, write_figure, DrawResult, Figure, PixelSize};
 use super::tones::{channel_state_at, sample_points};
 use crate::PlotError;
@@ -95,8 +95,8 @@ struct TimelineFigure {
     /// Display unit of x (`None`: equal segment widths).
     x_unit: Option<Unit>,
     boundaries: Vec<f64>,
-    /// (x of the segment's middle, name, detail).
-    labels: Vec<(f64, String, String)>,
+    /// At each segment's middle.
+    labels: Vec<SegmentLabel>,
     amplitude_label: String,
 }
 
@@ -180,11 +180,12 @@ impl TimelineFigure {
             let qs = &program.segments[i];
             let n = qs.segment.n_samples();
             boundaries.push(x_of(i, 0));
-            labels.push((
-                0.5 * (x_of(i, 0) + x_of(i, n)),
-                qs.segment.name.clone(),
-                segment_detail(qs, fs),
-            ));
+            labels.push(SegmentLabel {
+                x: 0.5 * (x_of(i, 0) + x_of(i, n)),
+                extent: (x_of(i, 0), x_of(i, n)),
+                name: qs.segment.name.clone(),
+                detail: segment_detail(qs, fs),
+            });
             let mut offset = 0u64;
             for part in &qs.segment.parts {
                 for (ch, cp) in part.channels.iter().enumerate() {

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use awgsf_core::format::{bytes, sci, seconds, significant};
+use awgsf_core::format::{bytes, count, sci, seconds, significant};
 
-use crate::report::table::new_table;
+use crate::report::table::{new_table, wrap};
 
 use super::host_info::HostInfo;
 use super::summary::{WorkloadResult, MEMORY_ALLOWANCE_BYTES};
@@ -38,24 +38,33 @@ impl BenchReport {
     /// The report as text: a header and a table.
     pub fn render(&self) -> String {
         let h = &self.host;
-        let mut out = format!(
-            "machine: {}, load {} (1/5/15 min)\ncommit {}, {}, median of {} run(s) per workload, each in its own process\n",
-            h.machine(),
-            h.load_text(),
-            h.git_commit,
-            h.date,
-            self.repeats
+        let mut out = wrap(
+            &format!(
+                "machine: {}, load {} (1/5/15 min)\ncommit {}, {}, median of {} per workload, each in its own process",
+                h.machine(),
+                h.load_text(),
+                h.git_commit,
+                h.date,
+                count(self.repeats as u64, "run", "runs")
+            ),
+            "  ",
         );
+        out.push('\n');
         if let Some(r) = self.results.first() {
-            out += &format!(
-                "synthesis: {} on {}, {} thread{}\n",
-                r.backend,
-                r.device,
-                r.threads,
-                if r.threads == 1 { "" } else { "s" }
+            out += &wrap(
+                &format!(
+                    "synthesis: {} on {}, {}",
+                    r.backend,
+                    r.device,
+                    count(u64::from(r.threads), "thread", "threads")
+                ),
+                "  ",
             );
+            out.push('\n');
         }
-        let mut t = new_table(
+        // Two tables, so that each fits a terminal: time per stage, then speed and
+        // memory.
+        let mut times = new_table(
             &[
                 "workload",
                 "tone-samples",
@@ -64,6 +73,12 @@ impl BenchReport {
                 "phases",
                 "render",
                 "compile",
+            ],
+            &[false, true, true, true, true, true, true],
+        );
+        let mut speed = new_table(
+            &[
+                "workload",
                 "TS/s render",
                 "TS/s total",
                 "RT factor",
@@ -71,12 +86,10 @@ impl BenchReport {
                 "peak RSS",
                 "RSS - output",
             ],
-            &[
-                false, true, true, true, true, true, true, true, true, true, true, true, true,
-            ],
+            &[false, true, true, true, true, true, true],
         );
         for r in &self.results {
-            t.add_row(vec![
+            times.add_row(vec![
                 r.workload.clone(),
                 sci(r.tone_samples as f64),
                 seconds(r.resolve_s),
@@ -84,6 +97,9 @@ impl BenchReport {
                 seconds(r.phases_s),
                 seconds(r.render_s),
                 seconds(r.compile_s),
+            ]);
+            speed.add_row(vec![
+                r.workload.clone(),
                 sci(r.render_tone_samples_per_s),
                 sci(r.total_tone_samples_per_s),
                 significant(r.real_time_factor, 3),
@@ -92,11 +108,17 @@ impl BenchReport {
                 memory_cell(r),
             ]);
         }
-        out += &t.to_string();
-        out += &format!(
-            "\nRT factor: compile time / program duration (below 1: faster than real time). \
-             Memory goal: peak RSS <= output + {}.",
-            bytes(MEMORY_ALLOWANCE_BYTES)
+        out += &times.trim_fmt();
+        out.push('\n');
+        out += &speed.trim_fmt();
+        out.push('\n');
+        out += &wrap(
+            &format!(
+                "RT factor: compile time / program duration (below 1: faster than real time). \
+                 Memory goal: peak RSS <= output + {}.",
+                bytes(MEMORY_ALLOWANCE_BYTES)
+            ),
+            "",
         );
         out
     }

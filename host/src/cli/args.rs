@@ -365,6 +365,7 @@ pub struct ConfigArg {
 
 /// `awgsf run`.
 #[derive(Debug, Args)]
+#[command(after_help = crate::report::run::COLUMNS_HELP)]
 pub struct RunArgs {
     /// The program.
     #[command(flatten)]
@@ -385,6 +386,10 @@ pub struct RunArgs {
     /// Exit 0 even when unrequested discontinuities are found.
     #[arg(long)]
     pub allow_glitches: bool,
+    /// List every discontinuity, also those the program asked for (counted per
+    /// cause otherwise).
+    #[arg(long)]
+    pub details: bool,
     /// Keep running: recompile and hot-swap when the program file changes.
     #[arg(long)]
     pub watch: bool,
@@ -426,7 +431,8 @@ pub enum Stage {
     Intent,
     /// Integer samples per part.
     Resolved,
-    /// Card-ready lengths and snapped frequencies.
+    /// Card-ready lengths and snapped frequencies (also spelled `quantised`).
+    #[value(alias = "quantised")]
     Quantized,
 }
 
@@ -456,6 +462,11 @@ pub struct InspectArgs {
     /// and add crest factor, peak and clipping per segment and channel.
     #[arg(long)]
     pub render: bool,
+    /// Also list every tone of every part: start and end frequency (Hz) with the
+    /// shift quantisation made (wrap snapping), amplitude and phase, per channel
+    /// (`--json` always has them).
+    #[arg(long)]
+    pub tones: bool,
     /// The config used by --render.
     #[command(flatten)]
     pub config: ConfigArg,

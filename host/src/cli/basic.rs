@@ -2,7 +2,7 @@
 
 use crate::report::inspect::InspectReport;
 use awgsf_core::error::{exit, Error};
-use awgsf_core::pipeline::{quantize, resolve, QuantLimits};
+use awgsf_core::pipeline::{quantize, resolve, QuantLimits, ResolvedProgram};
 use awgsf_core::program::{load_program, presets, save_program, LoadedProgram, ProgramFormat};
 
 use super::args::{ConvertArgs, InspectArgs, PresetsArgs, Stage};
@@ -29,10 +29,12 @@ pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
         Stage::Intent => InspectReport::intent(&loaded.source, p, a.sample_rate),
         Stage::Resolved => {
             let r = resolve(p, a.sample_rate).map_err(|e| loaded.locate(e))?;
+            print_warnings(&loaded, &r);
             InspectReport::resolved(&loaded.source, p, &r)
         }
         Stage::Quantized => {
             let r = resolve(p, a.sample_rate).map_err(|e| loaded.locate(e))?;
+            print_warnings(&loaded, &r);
             let channels = a.channels.unwrap_or(match p.logical_channels.len() {
                 0 | 1 => 1,
                 2 => 2,
@@ -47,13 +49,31 @@ pub fn inspect(a: &InspectArgs) -> Result<i32, Error> {
             limits.quantum_s = a.quantum;
             limits.step_samples = a.step;
             let q = quantize(&r, &limits).map_err(|e| loaded.locate(e))?;
-            InspectReport::quantized(&loaded.source, p, &q)
+            InspectReport::quantized(&loaded.source, p, Some(&r), &q)
         }
     };
+    print_inspect(a, &report)
+}
+
+/// Prints the warnings about a resolved program.
+fn print_warnings(loaded: &LoadedProgram, r: &ResolvedProgram) {
+    crate::report::warnings::print(&crate::report::warnings::program(
+        loaded,
+        r.sample_rate_hz,
+        &r.logical_channels,
+        &r.segments,
+    ));
+}
+
+/// Prints an inspect report as `a` asks: JSON, or the table (and the tones).
+fn print_inspect(a: &InspectArgs, report: &InspectReport) -> Result<i32, Error> {
     if a.json {
-        return json_out(&report);
+        return json_out(report);
     }
     println!("{}", report.render());
+    if a.tones {
+        println!("{}", report.render_tones());
+    }
     Ok(exit::OK)
 }
 
@@ -75,15 +95,20 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
             "segments": p.segments.len(),
             "logical_channels": p.logical_channels,
             "digest": awgsf_core::program::digest::program_digest(p),
+            "description": presets::description(name),
         }));
     }
     if a.json {
         return json_out(&rows);
     }
     let mut t = crate::report::table::new_table(
-        &["preset", "segments", "channels", "digest"],
+        &["preset", "segments", "channels", "what"],
         &[false, true, false, false],
     );
+    // Names do not wrap; the digest is in `--json`.
+    if let Some(c) = t.column_mut(0) {
+        c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
     for r in &rows {
         t.add_row(vec![
             r["name"].as_str().unwrap_or_default().to_string(),
@@ -97,10 +122,18 @@ pub fn presets(a: &PresetsArgs) -> Result<i32, Error> {
                         .join(", ")
                 })
                 .unwrap_or_default(),
-            r["digest"].as_str().unwrap_or_default()[..16].to_string(),
+            r["description"].as_str().unwrap_or_default().to_string(),
         ]);
     }
-    println!("{t}\nuse one anywhere a program is accepted: `awgsf run --preset NAME`, `awgsf inspect NAME`");
+    println!(
+        "{}\n{}",
+        t.trim_fmt(),
+        crate::report::table::wrap(
+            "use one anywhere a program is accepted: `awgsf run --preset NAME`, \
+             `awgsf inspect NAME`",
+            ""
+        )
+    );
     Ok(exit::OK)
 }
 
@@ -141,7 +174,13 @@ fn inspect_rendered(a: &InspectArgs, loaded: &LoadedProgram) -> Result<i32, Erro
     let compiled = session.compile(loaded);
     let _ = session.close();
     let (planned, samples) = compiled?;
-    let mut report = InspectReport::quantized(&loaded.source, &loaded.program, &planned.quantized);
+    let before = resolve(&loaded.program, planned.quantized.sample_rate_hz).ok();
+    let mut report = InspectReport::quantized(
+        &loaded.source,
+        &loaded.program,
+        before.as_ref(),
+        &planned.quantized,
+    );
     for (row, (l, s)) in report
         .segments
         .iter_mut()
@@ -155,9 +194,5 @@ fn inspect_rendered(a: &InspectArgs, loaded: &LoadedProgram) -> Result<i32, Erro
             .map(|(c, ch)| RenderedChannel::of(s, c, ch.hardware_channel, ch.scale.full_scale_mv))
             .collect();
     }
-    if a.json {
-        return json_out(&report);
-    }
-    println!("{}", report.render());
-    Ok(exit::OK)
+    print_inspect(a, &report)
 }

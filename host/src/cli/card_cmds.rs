@@ -7,7 +7,7 @@ use std::time::Instant;
 use awgsf_plugin_api::{CardFeatures, PluginRole};
 use serde::Serialize;
 
-use crate::report::table::{new_table, seconds};
+use crate::report::table::{new_table, seconds, wrap};
 use awgsf_core::config::{CardFigures, Config, MemoryFigures, PluginRef, SegmentUse};
 use awgsf_core::error::{exit, Error};
 use awgsf_core::machine::{open_card, search_path};
@@ -37,6 +37,10 @@ struct PluginRow {
     version: String,
     api_version: String,
     file: String,
+    /// Why the file was found: the search-path entry of its directory
+    /// (`config plugin_dirs`, `AWGSF_PLUGIN_PATH`, `binary directory`, ...), or
+    /// `config backend path` for a file the config names.
+    found_in: String,
     available: bool,
     device: String,
     detail: String,
@@ -48,7 +52,12 @@ pub fn plugins(a: &PluginsArgs) -> Result<i32, Error> {
     let sp = search_path(&config);
     let rows: Vec<PluginRow> = plugin_files(&config, &sp)
         .into_iter()
-        .filter_map(|(path, named_by_config)| plugin_row(&config, &path, named_by_config))
+        .filter_map(|(path, named_by_config)| {
+            let found_in = found_in(&sp, &path, named_by_config);
+            let mut row = plugin_row(&config, &path, named_by_config)?;
+            row.found_in = found_in;
+            Some(row)
+        })
         .collect();
     if a.json {
         return json_out(&rows);
@@ -74,6 +83,17 @@ fn plugin_files(config: &Config, sp: &SearchPath) -> Vec<(PathBuf, bool)> {
         }
     }
     files
+}
+
+/// Why `path` was found: the search-path entry of its directory, or the config
+/// naming it.
+fn found_in(sp: &SearchPath, path: &Path, named_by_config: bool) -> String {
+    let dir = path.parent();
+    match sp.dirs.iter().find(|(d, _)| Some(d.as_path()) == dir) {
+        Some((_, why)) => (*why).to_string(),
+        None if named_by_config => "config backend path".into(),
+        None => String::new(),
+    }
 }
 
 /// The settings the config gives the plugin `name` at `path`: a plugin is the
@@ -118,6 +138,7 @@ fn plugin_row(config: &Config, path: &Path, named_by_config: bool) -> Option<Plu
                 version: info.version.to_string(),
                 api_version: pf.api_version,
                 file,
+                found_in: String::new(),
                 available,
                 device,
                 detail,
@@ -135,6 +156,7 @@ fn plugin_row(config: &Config, path: &Path, named_by_config: bool) -> Option<Plu
             version: "?".into(),
             api_version: "?".into(),
             file,
+            found_in: String::new(),
             available: false,
             device: String::new(),
             detail: e.to_string(),
@@ -148,9 +170,9 @@ fn print_plugins(rows: &[PluginRow], sp: &SearchPath) {
         &[
             "plugin",
             "role",
-            "version",
-            "API",
+            "version (API)",
             "runs here",
+            "found in",
             "device / detail",
         ],
         &[false; 6],
@@ -164,18 +186,26 @@ fn print_plugins(rows: &[PluginRow], sp: &SearchPath) {
         t.add_row(vec![
             r.name.clone(),
             r.role.clone(),
-            r.version.clone(),
-            r.api_version.clone(),
+            format!("{} ({})", r.version, r.api_version),
             if r.available { "yes" } else { "no" }.into(),
+            match sp
+                .dirs
+                .iter()
+                .position(|(d, _)| Some(d.as_path()) == Path::new(&r.file).parent())
+            {
+                Some(i) => format!("[{}] {}", i + 1, r.found_in),
+                None => r.found_in.clone(),
+            },
             what,
         ]);
     }
-    let dirs: Vec<String> = sp
-        .dirs
-        .iter()
-        .map(|(d, why)| format!("{} ({why})", d.display()))
-        .collect();
-    println!("{t}\nsearched: {}", dirs.join(", "));
+    println!("{}\nsearched, in order:", t.trim_fmt());
+    for (i, (d, why)) in sp.dirs.iter().enumerate() {
+        println!(
+            "{}",
+            wrap(&format!("  [{}] {} ({why})", i + 1, d.display()), "      ")
+        );
+    }
 }
 
 #[derive(Serialize)]
@@ -391,10 +421,13 @@ fn smoke_play(log: &mut SmokeLog, s: &mut Session, config: &Config) -> bool {
         .card
         .status()
         .map(|st| {
+            let step = st
+                .current_step
+                .into_option()
+                .map_or("unknown".to_string(), |s| s.to_string());
             format!(
-                "running {}, step {:?}, {}",
-                st.running,
-                st.current_step.into_option(),
+                "{}, step {step}, {}",
+                if st.running { "running" } else { "stopped" },
                 st.detail
             )
         })
@@ -434,7 +467,8 @@ fn report_smoke(steps: &[SmokeStep], json: bool) -> Result<i32, Error> {
             ]);
         }
         println!(
-            "{t}\n{}",
+            "{}\n{}",
+            t.trim_fmt(),
             if all {
                 "smoke test passed"
             } else {

@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use crate::report::table::new_table;
+use crate::report::table::{new_table, wrap};
 use awgsf_core::compiler::plan;
 use awgsf_core::config::PluginRef;
 use awgsf_core::error::{exit, Error};
+use awgsf_core::format::count;
 use awgsf_core::machine::search_path;
 use awgsf_core::plugins::{load_synthesis, LoadError};
 use awgsf_core::program::random::{random_program, RandomSpec};
@@ -86,12 +87,13 @@ pub fn check(a: &CheckBackendsArgs) -> Result<i32, Error> {
             ]);
         }
         let identical = rows.iter().filter(|r| r.identical).count();
-        println!(
-            "{t}\n{} vs {}: {} programs, {identical} byte-identical, {bad} beyond 1 LSB",
+        let summary = format!(
+            "{} vs {}: {}, {identical} byte-identical, {bad} beyond 1 LSB",
             a.a,
             a.b,
-            rows.len()
+            count(rows.len() as u64, "program", "programs")
         );
+        println!("{}\n{}", t.trim_fmt(), wrap(&summary, "  "));
     }
     if bad > 0 {
         return Err(Error::synthesis(format!(

@@ -162,6 +162,7 @@ fn sink_error(e: Error) -> Error {
 /// `awgsf compile`.
 pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
     let config = load_config(&a.config)?;
+    let config_name = super::run::config_label(&config);
     let out = a.out.clone().unwrap_or_else(|| config.output.dir.clone());
     let overwrite = a.overwrite || config.output.overwrite;
     let out_option = if a.out.is_some() {
@@ -172,6 +173,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
     let out_str = check_targets(out_option, &out, a.mv_out.as_deref(), overwrite)?;
     let config = export_config(a, config, out_str, overwrite)?;
     let loaded = load(&a.program.spec())?;
+    let for_warnings = loaded.clone();
     let mut session = Session::open(config)?;
     crate::progress::attach(&mut session, a.json);
     let opts = JobOptions {
@@ -187,6 +189,7 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
             return Err(sink_error(e));
         }
     };
+    super::run::print_warnings(&session, &for_warnings, &report);
     if let Some(dir) = &a.mv_out {
         let on_card = session
             .on_card
@@ -215,7 +218,17 @@ pub fn compile(a: &CompileArgs) -> Result<i32, Error> {
             serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?
         );
     } else {
-        println!("{}\nwritten to {}", report.render(), out.display());
+        let mut outputs = out.display().to_string();
+        if let Some(mv) = &a.mv_out {
+            outputs.push_str(&format!(", millivolts in {}", mv.display()));
+        }
+        let summary = crate::report::run::RunSummary {
+            report: &report,
+            config: config_name,
+            outputs,
+            details: false,
+        };
+        println!("{}", summary.render());
     }
     Ok(exit::OK)
 }

@@ -22,6 +22,7 @@ use awgsf_core::error::{exit, Error};
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
+    register_build_tree();
     let parsed = Cli::command()
         .after_help(exit::summary())
         .try_get_matches()
@@ -45,6 +46,19 @@ pub fn main() -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// Lets an installed binary (`cargo install --path host`) find the plugins of the
+/// build tree it was compiled from, searched after every documented place.
+fn register_build_tree() {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    awgsf_core::plugins::discovery::set_build_tree(
+        awgsf_core::plugins::discovery::build_tree_dirs(
+            &workspace,
+            option_env!("CARGO_TARGET_DIR"),
+            !cfg!(debug_assertions),
+        ),
+    );
 }
 
 fn dispatch(cli: Cli) -> Result<i32, Error> {

@@ -15,7 +15,7 @@ use awgsf_plot::{
     NamedFit, PixelSize, PowerPoint, SampleSource, SampleStream, SampleUnits, SamplesOptions,
     SegmentSamples, SpectrogramOptions, TimeAxis, TimelineOptions,
 };
-use awgsf_plugin_api::OutputScale;
+use awgsf_plugin_api::{OutputScale, Step, StepEnd};
 
 use super::args::{PlotArgs, PlotKind};
 use super::basic::load;
@@ -347,17 +347,24 @@ fn played_stream(
     let w = window.unwrap_or(0..trace.total_samples.min(1 << 22));
     let mut s = Vec::new();
     let mut b = Vec::new();
-    for inst in trace
-        .instances
-        .iter()
-        .filter(|i| i.start_sample + i.n_samples > w.start && i.start_sample < w.end)
-    {
-        let slot = on_card.steps[inst.step as usize].segment as usize;
+    // Passes through each step so far (a wrap to the first step starts another).
+    let mut passes: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    for inst in trace.instances.iter() {
+        if inst.loop_index == 0 {
+            *passes.entry(inst.step).or_default() += 1;
+        }
+        if !(inst.start_sample + inst.n_samples > w.start && inst.start_sample < w.end) {
+            continue;
+        }
+        let step = &on_card.steps[inst.step as usize];
+        let slot = step.segment as usize;
         b.push(Boundary {
             sample: inst.start_sample,
-            label: format!(
-                "{} #{}",
-                names[on_card.slots.segment_of_slot[slot]], inst.loop_index
+            label: played_label(
+                &names[on_card.slots.segment_of_slot[slot]],
+                step,
+                inst.loop_index,
+                passes.get(&inst.step).copied().unwrap_or(1),
             ),
         });
         if s.is_empty() && inst.start_sample > w.start {
@@ -372,6 +379,22 @@ fn played_stream(
         boundaries: b,
         start_sample: w.start,
     })
+}
+
+/// The label of one played instance: the segment's name, its repetition numbered
+/// from 1 in a repeating step (`rep 2/4`, or `rep 7` for a step that repeats until
+/// a trigger), and the pass through the program after the first (`pass 2`).
+fn played_label(name: &str, step: &Step, loop_index: u64, pass: u64) -> String {
+    let mut label = name.to_string();
+    if step.end == StepEnd::OnTrigger {
+        label.push_str(&format!(" rep {}", loop_index + 1));
+    } else if step.loops > 1 {
+        label.push_str(&format!(" rep {}/{}", loop_index + 1, step.loops));
+    }
+    if pass > 1 {
+        label.push_str(&format!(" (pass {pass})"));
+    }
+    label
 }
 
 /// `samples`: the codes of every channel (in mV with `--mv`).
@@ -475,4 +498,36 @@ fn calibration_plot(a: &PlotArgs, px: PixelSize) -> Result<PathBuf, Error> {
         ..CalibrationOptions::default()
     };
     calibration(&points, &fits, &opts, &a.out, px).map_err(plot_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(loops: u64, end: StepEnd) -> Step {
+        Step {
+            index: 0,
+            segment: 0,
+            next: 1,
+            loops,
+            end,
+        }
+    }
+
+    #[test]
+    fn played_repetitions_are_numbered_from_one() {
+        assert_eq!(played_label("a", &step(1, StepEnd::Always), 0, 1), "a");
+        assert_eq!(
+            played_label("a", &step(4, StepEnd::Always), 1, 1),
+            "a rep 2/4"
+        );
+        assert_eq!(
+            played_label("w", &step(1, StepEnd::OnTrigger), 6, 2),
+            "w rep 7 (pass 2)"
+        );
+        assert_eq!(
+            played_label("a", &step(1, StepEnd::Always), 0, 3),
+            "a (pass 3)"
+        );
+    }
 }

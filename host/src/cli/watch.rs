@@ -72,22 +72,32 @@ pub fn watch(
             Ok(r) if json => println!("{}", serde_json::to_string(&r).unwrap_or_default()),
             Ok(r) => {
                 if r.full_upload {
-                    println!(
+                    let text = format!(
                         "full upload ({}) in {}",
                         r.reason.unwrap_or_default(),
                         seconds(r.elapsed_s)
                     );
+                    println!("{}", crate::report::table::wrap(&text, "  "));
                 } else {
-                    println!(
-                        "hot swap: edited segment on the card after {}, all in {}: recompiled {:?}, uploaded {:?}",
+                    let names = |v: &[String]| {
+                        if v.is_empty() {
+                            "none".to_string()
+                        } else {
+                            v.join(", ")
+                        }
+                    };
+                    let text = format!(
+                        "hot swap: edited segment on the card after {}, all in {}: recompiled {}; \
+                         uploaded {}",
                         r.first_swap_s.map_or("-".into(), seconds),
                         seconds(r.elapsed_s),
-                        r.recompiled,
-                        r.uploaded
+                        names(&r.recompiled),
+                        names(&r.uploaded)
                     );
+                    println!("{}", crate::report::table::wrap(&text, "  "));
                 }
                 if let Some(c) = &r.continuity {
-                    println!("{}", c.summary());
+                    println!("{}", crate::report::table::wrap(&c.summary(), "  "));
                 }
             }
             Err(e) => eprintln!("not swapped: {e}\n{}", session.card_state()),

@@ -2,11 +2,13 @@
 
 use serde::Serialize;
 
-use awgsf_core::format::{seconds, si, significant};
-use awgsf_core::pipeline::{QuantizedProgram, ResolvedProgram, ResolvedSegment};
+use awgsf_core::format::{number, seconds, si, significant};
+use awgsf_core::pipeline::tones::{segment_tones, ToneRow};
+use awgsf_core::pipeline::{resolve, QuantizedProgram, ResolvedProgram, ResolvedSegment};
 use awgsf_core::program::Program;
+use comfy_table::{ColumnConstraint, Width};
 
-use super::table::new_table;
+use super::table::{new_table, wrap};
 
 /// One part of a segment: length and, per logical channel, interpolation and tones.
 #[derive(Debug, Clone, Serialize)]
@@ -17,6 +19,8 @@ pub struct PartRow {
     pub channels: Vec<(String, usize)>,
     /// Added by the quantiser (padding), not by an op.
     pub padding: bool,
+    /// Every tone: frequencies (with the quantiser's shift), amplitudes, phases.
+    pub tones: Vec<ToneRow>,
 }
 
 /// One segment row.
@@ -115,10 +119,15 @@ pub struct InspectReport {
     pub segments: Vec<SegmentRow>,
 }
 
-fn parts_of(seg: &ResolvedSegment) -> Vec<PartRow> {
+fn parts_of(
+    seg: &ResolvedSegment,
+    before: Option<&ResolvedSegment>,
+    channels: &[String],
+) -> Vec<PartRow> {
     seg.parts
         .iter()
-        .map(|p| PartRow {
+        .zip(segment_tones(seg, before, channels))
+        .map(|(p, t)| PartRow {
             n_samples: p.n_samples,
             channels: p
                 .channels
@@ -126,11 +135,17 @@ fn parts_of(seg: &ResolvedSegment) -> Vec<PartRow> {
                 .map(|c| (c.interp.kind.as_str().to_string(), c.start.len()))
                 .collect(),
             padding: p.op_index.is_none(),
+            tones: t.tones,
         })
         .collect()
 }
 
-fn row(index: usize, seg: &ResolvedSegment) -> SegmentRow {
+fn row(
+    index: usize,
+    seg: &ResolvedSegment,
+    before: Option<&ResolvedSegment>,
+    channels: &[String],
+) -> SegmentRow {
     SegmentRow {
         index,
         name: seg.name.clone(),
@@ -142,7 +157,7 @@ fn row(index: usize, seg: &ResolvedSegment) -> SegmentRow {
         loopable: seg.is_loopable(),
         wrap_protected: None,
         max_shift_hz: None,
-        parts: parts_of(seg),
+        parts: parts_of(seg, before, channels),
         ops: Vec::new(),
         rendered: Vec::new(),
     }
@@ -163,9 +178,11 @@ impl InspectReport {
         }
     }
 
-    /// The intent stage: segments and their ops.
+    /// The intent stage: segments and their ops (and, when the program resolves at
+    /// `fs`, the tones of each part).
     pub fn intent(source: &str, program: &Program, fs: f64) -> InspectReport {
         let mut r = Self::base(source, "intent", program, fs);
+        let resolved = resolve(program, fs).ok();
         r.segments = program
             .segments
             .iter()
@@ -181,7 +198,11 @@ impl InspectReport {
                 loopable: s.is_loopable(),
                 wrap_protected: None,
                 max_shift_hz: None,
-                parts: Vec::new(),
+                parts: resolved
+                    .as_ref()
+                    .and_then(|r| r.segments.get(i))
+                    .map(|rs| parts_of(rs, None, &r.logical_channels))
+                    .unwrap_or_default(),
                 rendered: Vec::new(),
                 ops: s
                     .ops
@@ -205,13 +226,19 @@ impl InspectReport {
             .segments
             .iter()
             .enumerate()
-            .map(|(i, s)| row(i, s))
+            .map(|(i, s)| row(i, s, None, &r.logical_channels))
             .collect();
         rep
     }
 
-    /// The quantised stage.
-    pub fn quantized(source: &str, program: &Program, q: &QuantizedProgram) -> InspectReport {
+    /// The quantised stage; `before` is the program before quantisation (for the
+    /// frequency shift of each tone).
+    pub fn quantized(
+        source: &str,
+        program: &Program,
+        before: Option<&ResolvedProgram>,
+        q: &QuantizedProgram,
+    ) -> InspectReport {
         let mut rep = Self::base(source, "quantized", program, q.sample_rate_hz);
         rep.quantum_samples = Some(q.quantum_samples);
         rep.step_samples = Some(q.limits.step_samples);
@@ -221,7 +248,8 @@ impl InspectReport {
             .iter()
             .enumerate()
             .map(|(i, qs)| {
-                let mut r = row(i, &qs.segment);
+                let old = before.and_then(|b| b.segments.get(i));
+                let mut r = row(i, &qs.segment, old, &q.logical_channels);
                 r.original_samples = qs.info.original_samples;
                 r.quantized_samples = Some(qs.info.quantized_samples);
                 r.wrap_protected = Some(qs.info.wrap_protected);
@@ -255,27 +283,43 @@ impl InspectReport {
         let rendered = self.segments.iter().any(|s| !s.rendered.is_empty());
         let mut t = if self.stage == "intent" {
             new_table(
-                &["#", "segment", "mode", "phase", "ops"],
-                &[true, false, false, false, false],
+                &["#", "segment", "mode, phase", "ops"],
+                &[true, false, false, false],
             )
         } else if rendered {
             new_table(
                 &[
-                    "#", "segment", "mode", "phase", "samples", "loopable", "wrap", "parts",
-                    "crest", "peak/FS", "clipped",
+                    "#",
+                    "segment",
+                    "mode, phase",
+                    "samples",
+                    "wrap",
+                    "parts",
+                    "crest",
+                    "peak/FS",
+                    "clipped",
                 ],
-                &[
-                    true, false, false, false, true, false, false, false, true, true, true,
-                ],
+                &[true, false, false, true, false, false, true, true, true],
             )
         } else {
             new_table(
-                &[
-                    "#", "segment", "mode", "phase", "samples", "loopable", "wrap", "parts",
-                ],
-                &[true, false, false, false, true, false, false, false],
+                &["#", "segment", "mode, phase", "samples", "wrap", "parts"],
+                &[true, false, false, true, false, false],
             )
         };
+        // Segment names wrap only when very long.
+        let longest = self
+            .segments
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24);
+        if let Some(c) = t.column_mut(1) {
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                u16::try_from(longest).unwrap_or(24),
+            )));
+        }
         for s in &self.segments {
             let mode = if s.mode == "loop_n" {
                 if s.loop_count == 1 {
@@ -286,26 +330,35 @@ impl InspectReport {
             } else {
                 s.mode.clone()
             };
+            let mode = format!("{mode}\n{}", s.phase_mode);
             if self.stage == "intent" {
                 t.add_row(vec![
                     s.index.to_string(),
                     s.name.clone(),
                     mode,
-                    s.phase_mode.clone(),
                     s.ops.join("\n"),
                 ]);
                 continue;
             }
             let sam = match s.quantized_samples {
-                Some(qn) => format!("{} →\n{}", samples(s.original_samples), samples(qn)),
-                None => samples(s.original_samples),
+                Some(qn) if qn != s.original_samples => format!(
+                    "{qn}\n({})\nwas {}",
+                    seconds(qn as f64 / fs),
+                    s.original_samples
+                ),
+                Some(qn) => format!("{qn}\n({})", seconds(qn as f64 / fs)),
+                None => format!(
+                    "{}\n({})",
+                    s.original_samples,
+                    seconds(s.original_samples as f64 / fs)
+                ),
             };
             let wrap = match (s.wrap_protected, s.max_shift_hz) {
                 (Some(true), Some(sh)) => {
-                    format!("protected\n(max shift {} Hz)", significant(sh, 3))
+                    format!("protected\nshift {} Hz", significant(sh, 3))
                 }
                 (Some(false), Some(sh)) if sh > 0.0 => {
-                    format!("shifted {} Hz", significant(sh, 3))
+                    format!("shifted\n{} Hz", significant(sh, 3))
                 }
                 _ => "-".into(),
             };
@@ -328,16 +381,7 @@ impl InspectReport {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            let mut row = vec![
-                s.index.to_string(),
-                s.name.clone(),
-                mode,
-                s.phase_mode.clone(),
-                sam,
-                if s.loopable { "yes" } else { "no" }.into(),
-                wrap,
-                parts,
-            ];
+            let mut row = vec![s.index.to_string(), s.name.clone(), mode, sam, wrap, parts];
             if rendered {
                 let col = |f: &dyn Fn(&RenderedChannel) -> String| {
                     s.rendered
@@ -353,7 +397,7 @@ impl InspectReport {
                         "-".into()
                     }
                 }));
-                row.push(col(&|r| significant(r.peak_over_full_scale, 3)));
+                row.push(col(&|r| number(r.peak_over_full_scale, 3)));
                 row.push(col(&|r| {
                     if r.calib_clamped > 0 {
                         format!("{} (+{} clamped)", r.clipped_samples, r.calib_clamped)
@@ -364,6 +408,61 @@ impl InspectReport {
             }
             t.add_row(row);
         }
-        format!("{head}\n{t}")
+        format!("{}\n{}", wrap(&head, "  "), t.trim_fmt())
+    }
+
+    /// Every tone of every part, one table per segment (`inspect --tones`):
+    /// start and end frequency with the quantiser's shift, amplitude and phase.
+    pub fn render_tones(&self) -> String {
+        let hz = |f: f64| format!("{f:.3}");
+        let pair = |a: String, b: String| if a == b { a } else { format!("{a} → {b}") };
+        let mut out = Vec::new();
+        for s in &self.segments {
+            let mut t = new_table(
+                &[
+                    "part",
+                    "ch",
+                    "tone",
+                    "start Hz",
+                    "end Hz",
+                    "shift Hz",
+                    "amp",
+                    "phase rad",
+                ],
+                &[true, false, true, true, true, true, true, true],
+            );
+            for (i, p) in s.parts.iter().enumerate() {
+                let part = format!("{i}{}", if p.padding { " pad" } else { "" });
+                for tone in &p.tones {
+                    t.add_row(vec![
+                        part.clone(),
+                        tone.channel.clone(),
+                        tone.tone.to_string(),
+                        hz(tone.start_hz),
+                        if tone.end_hz == tone.start_hz {
+                            "=".into()
+                        } else {
+                            hz(tone.end_hz)
+                        },
+                        pair(
+                            format!("{:+.3}", tone.start_shift_hz),
+                            format!("{:+.3}", tone.end_shift_hz),
+                        ),
+                        pair(significant(tone.start_amp, 4), significant(tone.end_amp, 4)),
+                        pair(
+                            significant(tone.start_phase_rad, 4),
+                            significant(tone.end_phase_rad, 4),
+                        ),
+                    ]);
+                }
+            }
+            let title = format!("segment {} '{}'", s.index, s.name);
+            if t.row_count() == 0 {
+                out.push(format!("{title}: no tones"));
+            } else {
+                out.push(format!("{title}\n{}", t.trim_fmt()));
+            }
+        }
+        out.join("\n")
     }
 }

@@ -3,6 +3,7 @@
 pub mod inspect;
 pub mod run;
 pub mod table;
+pub mod warnings;
 
 /// A report the CLI prints as text.
 pub trait Render {

@@ -7,6 +7,7 @@ pub mod lower;
 pub mod quantize;
 pub mod resolve;
 pub mod steps;
+pub mod tones;
 
 pub use ir::*;
 pub use lower::{lower, ColumnBinding, LowerOptions, LoweredSegment, OutputLayout};

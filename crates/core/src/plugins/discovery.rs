@@ -1,6 +1,7 @@
 //! Where plugin files are looked for, and how a plugin name becomes a file name.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Environment variable with extra plugin directories (separated like `PATH`).
 pub const PLUGIN_PATH_ENV: &str = "AWGSF_PLUGIN_PATH";
@@ -41,6 +42,49 @@ pub fn name_of_file(file: &str) -> Option<String> {
     Some(stem.replace('_', "-"))
 }
 
+/// Build-tree directories searched last, set once per process by a program that
+/// knows where it was built ([`set_build_tree`]).
+static BUILD_TREE: OnceLock<Vec<PathBuf>> = OnceLock::new();
+
+/// Registers the build tree a program was compiled in, searched after every other
+/// place: the `awgsf` binary does so, so that `cargo install` finds the plugins that
+/// `cargo build --workspace` made. A library user (a Python process, a service)
+/// that does not call it searches only the documented directories. Only the first
+/// call counts.
+pub fn set_build_tree(dirs: Vec<PathBuf>) {
+    let _ = BUILD_TREE.set(dirs);
+}
+
+/// The existing profile directories of a build tree: `target/<profile>` of
+/// `workspace`, and of `target_dir` (`CARGO_TARGET_DIR` at build time, when
+/// absolute) before it; `release` first when `release_first`, then `debug`.
+pub fn build_tree_dirs(
+    workspace: &Path,
+    target_dir: Option<&str>,
+    release_first: bool,
+) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    if let Some(t) = target_dir.map(PathBuf::from) {
+        if t.is_absolute() {
+            roots.push(t);
+        }
+    }
+    let workspace = workspace
+        .canonicalize()
+        .unwrap_or_else(|_| workspace.to_path_buf());
+    roots.push(workspace.join("target"));
+    let profiles = if release_first {
+        ["release", "debug"]
+    } else {
+        ["debug", "release"]
+    };
+    roots
+        .iter()
+        .flat_map(|r| profiles.iter().map(move |p| r.join(p)))
+        .filter(|d| d.is_dir())
+        .collect()
+}
+
 /// Ordered list of directories searched for plugins by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchPath {
@@ -49,9 +93,12 @@ pub struct SearchPath {
 }
 
 impl SearchPath {
-    /// Config `plugin_dirs`, then `AWGSF_PLUGIN_PATH`, then the binary's directory
-    /// (and its `plugins/`), then the build profile directory (the parent of a test
-    /// binary's `deps/`).
+    /// The documented search order: config `plugin_dirs`, then `AWGSF_PLUGIN_PATH`,
+    /// then the binary's directory (and its `plugins/`), then `../lib/awgsf` beside
+    /// it (an installed prefix: `bin/awgsf`, `lib/awgsf/*.so`), then the build
+    /// profile directory (the parent of a test binary's `deps/`), then the build tree
+    /// the program registered with [`set_build_tree`] (the `awgsf` binary: the
+    /// `target/<profile>` it was built next to).
     pub fn standard(config_dirs: &[PathBuf]) -> SearchPath {
         let mut sp = SearchPath::default();
         for d in config_dirs {
@@ -68,12 +115,21 @@ impl SearchPath {
             if let Some(dir) = exe.parent() {
                 sp.push(dir.to_path_buf(), "binary directory");
                 sp.push(dir.join("plugins"), "binary directory");
+                if let Some(prefix) = dir.parent() {
+                    sp.push(
+                        prefix.join("lib").join("awgsf"),
+                        "installed beside the binary",
+                    );
+                }
                 if dir.file_name().is_some_and(|n| n == "deps") {
                     if let Some(profile) = dir.parent() {
                         sp.push(profile.to_path_buf(), "build profile directory");
                     }
                 }
             }
+        }
+        for d in BUILD_TREE.get().into_iter().flatten() {
+            sp.push(d.clone(), "build tree");
         }
         sp
     }

@@ -98,3 +98,45 @@ fn positions_in_a_pass_map_to_segments() {
     let total: u64 = program.segments.iter().map(|s| s.segment.n_samples()).sum();
     assert_eq!(segment_at(&program, total), None);
 }
+
+/// The number in `attr="..."` of an SVG element's text.
+fn attr(element: &str, name: &str) -> Option<f64> {
+    let from = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    let rest = &element[from..];
+    rest[..rest.find('"')?].parse().ok()
+}
+
+#[test]
+fn colour_bar_ticks_stand_right_of_the_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = state(&[90e6, 95e6, 100e6], &[0.5, 0.2, 1.0]);
+    let v = state(&[98e6, 102e6], &[0.3, 0.6]);
+    let path = dir.path().join("g.svg");
+    grid(&h, &v, &GridOptions::default(), &path, (800, 500)).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    // The bar is the narrow rectangles (the background spans the picture).
+    let bar_right = svg
+        .split("<rect")
+        .skip(1)
+        .filter_map(|r| Some((attr(r, "x")?, attr(r, "width")?)))
+        .filter(|&(_, w)| w < 400.0)
+        .map(|(x, w)| x + w)
+        .fold(0.0f64, f64::max);
+    assert!(bar_right > 600.0, "no colour bar found");
+    for label in ["0", "0.2", "0.4", "0.6", "0.8", "1"] {
+        let text = svg
+            .split("<text")
+            .skip(1)
+            .find(|t| {
+                t.split_once('>')
+                    .is_some_and(|(_, body)| body.trim().starts_with(&format!("{label}\n")))
+                    && attr(t, "x").is_some_and(|x| x > 600.0)
+            })
+            .unwrap_or_else(|| panic!("no colour-bar tick {label}"));
+        assert!(text.contains("text-anchor=\"start\""), "{text}");
+        assert!(
+            attr(text, "x").unwrap() >= bar_right,
+            "{label} overlaps the bar"
+        );
+    }
+}

@@ -35,6 +35,20 @@ fn preset_renders_with_both_time_axes() {
     }
     // SVG keeps the labels as text.
     let svg = std::fs::read_to_string(dir.path().join("e.svg")).unwrap();
+    // On the true time axis the 200 µs segment next to the 307 ns one keeps its
+    // label: short segments give way to long ones.
+    let actual = dir.path().join("a.svg");
+    let options = TimelineOptions {
+        time_axis: TimeAxis::Actual,
+        ..TimelineOptions::default()
+    };
+    timeline(&program, &options, &actual, (1400, 900)).unwrap();
+    let text = std::fs::read_to_string(&actual).unwrap();
+    assert!(
+        text.contains("loading_tweezers_on"),
+        "a long segment lost its label"
+    );
+    assert!(text.contains("1 short segment unlabelled"));
     assert!(svg.contains("hotswap_rearrange"), "segment names missing");
     assert!(svg.contains("H frequency (MHz)"));
 }
