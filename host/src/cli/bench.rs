@@ -50,6 +50,15 @@ pub fn bench(a: &BenchArgs) -> Result<i32, Error> {
         );
         Some(rearrange::measure(config.clone())?)
     };
+    if rearrange.is_some() {
+        if let Some(path) = &a.csv {
+            eprintln!(
+                "note: {} logs compile measurements; the {} latencies are not appended to it",
+                path.display(),
+                workload::REARRANGE
+            );
+        }
+    }
     if workloads.is_empty() {
         if let Some(r) = &rearrange {
             if a.json {
