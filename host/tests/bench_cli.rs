@@ -111,3 +111,37 @@ fn a_measurement_gives_figures_and_a_log_row() {
     assert!(lines[1].starts_with("1,"));
     assert!(lines[1].contains(",ramp_down_chirp_2ch,2,"), "{}", lines[1]);
 }
+
+#[test]
+fn the_rearrange_workload_reports_latency_percentiles() {
+    if !plugins_built() {
+        awgsf_test_kit::skip(
+            "plugins",
+            "the plugin libraries are not built next to the binary (cargo build --workspace)",
+        );
+        return;
+    }
+    let o = awgsf(&[
+        "bench",
+        "--workload",
+        "rearrange",
+        "--rearrangements",
+        "3",
+        "--config",
+        "configs/ci.toml",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &report["rearrange"];
+    assert_eq!(r["repetitions"], 3);
+    assert_eq!(
+        (r["tones"].as_u64(), r["sites"].as_u64()),
+        (Some(100), Some(50))
+    );
+    let p50 = r["latency_p50_s"].as_f64().unwrap();
+    let p99 = r["latency_p99_s"].as_f64().unwrap();
+    let max = r["latency_max_s"].as_f64().unwrap();
+    assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{r}");
+    assert!(r["max_phase_error_rad"].as_f64().unwrap() < 1e-9, "{r}");
+}

@@ -1,7 +1,7 @@
 //! The `rearrange` workload: latency of real-time rearrangement, from the call to
 //! the move segment being on the card. A row of 100 loading tones at the config's
 //! sample rate, 50 random atoms moved onto the 50 central sites with a 100 µs
-//! min-jerk move, 200 times in one session on the config's card.
+//! min-jerk move, 200 times (by default) in one session on the config's card.
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use awgsf_core::rearrange::RearrangeRequest;
 use awgsf_core::session::{JobOptions, Session};
 use awgsf_core::verify::DEFAULT_THRESHOLD;
 
-/// Rearrangements per measurement.
+/// Rearrangements per measurement unless told otherwise.
 pub const REPETITIONS: usize = 200;
 
 /// Latency figures of the `rearrange` workload.
@@ -80,9 +80,9 @@ fn random_occupancy(len: usize, n: usize, state: &mut u64) -> Vec<bool> {
     occ
 }
 
-/// Plays the row program on the config's card and rearranges it
-/// [`REPETITIONS`] times.
-pub fn measure(config: Config) -> Result<RearrangeBench> {
+/// Plays the row program on the config's card and rearranges it `repetitions`
+/// times.
+pub fn measure(config: Config, repetitions: usize) -> Result<RearrangeBench> {
     let shape = RowShape::default();
     let loaded = LoadedProgram {
         program: shape.program()?,
@@ -99,8 +99,8 @@ pub fn measure(config: Config) -> Result<RearrangeBench> {
         session.run(loaded, &opts)?;
         let atoms = shape.target_tones;
         let mut state = 1u64;
-        let mut reports = Vec::with_capacity(REPETITIONS);
-        for _ in 0..REPETITIONS {
+        let mut reports = Vec::with_capacity(repetitions);
+        for _ in 0..repetitions.max(1) {
             let req = RearrangeRequest {
                 occupancy: random_occupancy(shape.load_tones, atoms, &mut state),
                 ..RearrangeRequest::default()

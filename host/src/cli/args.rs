@@ -538,6 +538,10 @@ pub struct BenchArgs {
     /// Append the results to this CSV log (created with a header when missing).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Rearrangements the `rearrange` workload times.
+    #[arg(long, default_value_t = 200, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rearrangements: u32,
 }
 
 /// `awgsf bench-worker` (hidden).

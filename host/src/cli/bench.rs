@@ -46,9 +46,12 @@ pub fn bench(a: &BenchArgs) -> Result<i32, Error> {
         eprintln!(
             "measuring {} ({} rearrangements)",
             workload::REARRANGE,
-            rearrange::REPETITIONS
+            a.rearrangements
         );
-        Some(rearrange::measure(config.clone())?)
+        Some(rearrange::measure(
+            config.clone(),
+            a.rearrangements as usize,
+        )?)
     };
     if rearrange.is_some() {
         if let Some(path) = &a.csv {
