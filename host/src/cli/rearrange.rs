@@ -38,7 +38,7 @@ fn bits(flag: &str, text: &str) -> Result<Vec<bool>, Error> {
             '_' | ',' | ' ' | '\n' | '\r' | '\t' => {}
             other => {
                 return Err(Error::Usage(format!(
-                    "{origin}: character {} is {other:?} ('{}'); expected 0 or 1 per tweezer \
+                    "{origin}: character {} is '{}'; expected 0 or 1 per tweezer \
                      (or the path of a file holding them)",
                     i + 1,
                     other.escape_default()
