@@ -345,6 +345,13 @@ pub fn ramp_into(
 ) {
     let degree = cell.phase.degree;
     let coeffs = &cell.phase.coeffs[1..=degree];
+    // A constant, uncalibrated amplitude (a tone that only moves) is the same value in
+    // every lane: no per-chunk amplitude array, whose round trip through memory
+    // would cost more than the sine.
+    let constant = match (cell.amp, cell.calib) {
+        (AmpModel::Const(v), None) => Some(v),
+        _ => None,
+    };
     for (qi, chunk) in acc.chunks_exact_mut(LANES).enumerate() {
         let base = (q0 + qi) * LANES;
         let mut idx = [0.0; LANES];
@@ -364,6 +371,12 @@ pub fn ramp_into(
         let mut s = [0.0; LANES];
         for l in 0..LANES {
             s[l] = sin_turns(cell.turns0 + theta[l]);
+        }
+        if let Some(v) = constant {
+            for l in 0..LANES {
+                chunk[l] = v.mul_add(s[l], chunk[l]);
+            }
+            continue;
         }
         let a = amplitude_chunk(cell, base, valid, fig);
         for l in 0..LANES {
