@@ -329,6 +329,23 @@ fn the_command_line_rearranges_a_preset_and_prints_the_latency_split() {
             .replace("../out/ci", &s.path().join("out").display().to_string()),
     );
     let config = config.display().to_string();
+    // A program without a move is refused before anything is played.
+    awgsf(
+        s.path(),
+        &[
+            "rearrange",
+            "--config",
+            &config,
+            "--preset",
+            "simple_tweens",
+            "--occupancy",
+            "1",
+        ],
+        &[],
+    )
+    .expect_exit(exit::REARRANGE)
+    .stderr_has(&["no move segment"]);
+    assert!(!s.path().join("sim").exists(), "the card was not touched");
     let args = [
         "rearrange",
         "--config",

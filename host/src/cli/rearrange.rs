@@ -8,7 +8,7 @@ use serde_json::json;
 
 use awgsf_core::error::{exit, Error};
 use awgsf_core::format::{duration, si};
-use awgsf_core::rearrange::{RearrangeReport, RearrangeRequest};
+use awgsf_core::rearrange::{find_move, RearrangeReport, RearrangeRequest};
 use awgsf_core::session::{JobOptions, Session};
 use awgsf_core::verify::{ContinuityReport, DEFAULT_THRESHOLD};
 
@@ -126,6 +126,8 @@ pub fn rearrange(a: &RearrangeArgs) -> Result<i32, Error> {
     };
     let config = load_config(&a.config)?;
     let loaded = load(&a.program.spec())?;
+    // A program without a move is refused before anything is compiled or played.
+    find_move(&loaded.program, a.segment.as_deref())?;
     let mut session = Session::open(config)?;
     let opts = JobOptions {
         force_trigger: true,

@@ -19,6 +19,8 @@ pub mod assign;
 pub mod closure;
 pub mod demo;
 
+pub use crate::session::rearrange::{find_move, MoveSite};
+
 /// What to rearrange.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RearrangeRequest {

@@ -22,7 +22,7 @@ use crate::shared::{share_identical, SlotMap};
 use crate::upload::{configure_and_upload, metadata, steps};
 use crate::verify::{verify, ContinuityReport};
 
-mod rearrange;
+pub(crate) mod rearrange;
 mod run_report;
 mod swap;
 

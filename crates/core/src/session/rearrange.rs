@@ -6,34 +6,35 @@ use std::time::Instant;
 
 use awgsf_plugin_api::CardFeatures;
 
-use super::{CompiledMove, OnCard, Session};
+use super::{CompiledMove, Session};
 use crate::error::{Error, Result};
 use crate::pipeline::LowerOptions;
-use crate::program::{Dst, Op, PhaseMode};
+use crate::program::{Dst, Op, PhaseMode, Program};
 use crate::rearrange::assign::assign;
 use crate::rearrange::closure::{close_move, MoveTarget};
 use crate::rearrange::{AtomMove, RearrangeReport, RearrangeRequest, RearrangeTimings};
 use crate::render::render_codes;
 
 /// The program's move: where it is and what it fills.
-struct MoveSite {
+pub struct MoveSite {
     /// Segment index.
-    segment: usize,
+    pub segment: usize,
     /// Logical channel index.
-    channel: usize,
+    pub channel: usize,
     /// Target definition tone filled by each result tone.
-    dst: Vec<usize>,
+    pub dst: Vec<usize>,
     /// Tones in the target definition.
-    target_tones: usize,
+    pub target_tones: usize,
 }
 
 fn refuse(message: impl Into<String>) -> Error {
     Error::Rearrange(message.into())
 }
 
-/// Finds the move segment of the program on the card and checks its shape.
-fn find_move(on: &OnCard, name: Option<&str>) -> Result<MoveSite> {
-    let program = &on.loaded.program;
+/// Finds the move segment of `program` (the one named, or the only segment whose one
+/// op is a `remap_from_def`) and checks its shape, so that a program can be checked
+/// before it is played.
+pub fn find_move(program: &Program, name: Option<&str>) -> Result<MoveSite> {
     let is_move = |ops: &[Op]| matches!(ops, [Op::RemapFromDef { .. }]);
     let index = match name {
         Some(name) => program
@@ -146,7 +147,7 @@ impl Session {
                 "the card cannot rewrite a segment while it plays (no hot-swap feature)",
             ));
         }
-        let site = find_move(on, req.segment.as_deref())?;
+        let site = find_move(&on.loaded.program, req.segment.as_deref())?;
         check_target(&site, req.target.as_deref())?;
         let m = site.segment;
         let q = &on.planned.quantized;
