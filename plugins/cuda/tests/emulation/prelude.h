@@ -12,7 +12,9 @@ typedef long long i64;
 #define AWGSF_KERNEL static void
 #define AWGSF_RESTRICT
 
-static u64 awgsf_emu_gid;
+// One per OS thread: the tests of one binary run launches on several threads at
+// once, and a shared grid index would hand one launch's thread ids to another.
+static thread_local u64 awgsf_emu_gid;
 static inline u64 awgsf_global_id() { return awgsf_emu_gid; }
 static inline u64 awgsf_bits(double x) {
     u64 b;
