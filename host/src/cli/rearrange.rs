@@ -108,7 +108,7 @@ fn render(r: &RearrangeReport, c: &ContinuityReport) -> String {
         duration(t.render_s, 3),
         duration(t.upload_s, 3)
     );
-    s += &format!("continuity: {}", c.summary());
+    s += &format!("continuity:\n  {}", c.summary());
     s
 }
 

@@ -41,7 +41,12 @@ pub fn find_move(program: &Program, name: Option<&str>) -> Result<MoveSite> {
             .segments
             .iter()
             .position(|s| s.name == name)
-            .ok_or_else(|| refuse(format!("the program has no segment '{name}'")))?,
+            .ok_or_else(|| {
+                refuse(format!(
+                    "the program has no segment '{}'",
+                    name.escape_debug()
+                ))
+            })?,
         None => {
             let found: Vec<usize> = (0..program.segments.len())
                 .filter(|&i| is_move(&program.segments[i].ops))
